@@ -1,0 +1,2 @@
+/** Benchmarks: JMH classes and main classes that print measured ratios. Run with {@code benchmarks/run}. */
+package io.recship.bench;
