@@ -1,0 +1,109 @@
+package io.recship.fg;
+
+import static io.recship.fg.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BadInputTest {
+
+  @Test
+  void malformedJsonNamesFileLineAndColumn() {
+    ConfigSource src = new ConfigSource("fg.json", "{\"features\": [\n  {\"feature_name\": \"x\",,}\n]}");
+    assertThatThrownBy(() -> FgParser.parseFg(src, FgOptions.DEFAULT))
+        .isInstanceOfSatisfying(FgConfigException.class, e -> {
+          assertThat(e.getMessage()).startsWith("fg.json:2:").contains("malformed JSON").contains("Fix the JSON syntax");
+          assertThat(e.line()).isEqualTo(2);
+          assertThat(e.column()).isPositive();
+          assertThat(e.file()).isEqualTo("fg.json");
+        });
+  }
+
+  @Test
+  void checkerThrowsOnlyTheProjectExceptionForMalformedJson() {
+    assertThatThrownBy(() -> check(new ConfigSource("fg.json", "{\"features\": [")))
+        .isInstanceOf(FgConfigException.class)
+        .hasMessageStartingWith("fg.json:1:");
+    assertThatThrownBy(() -> check(fg(hashed("x")), mc("{\"b\": [\"x\"] trailing")))
+        .isInstanceOf(FgConfigException.class)
+        .hasMessageStartingWith("mc.json:1:");
+  }
+
+  @Test
+  void emptyAndTrailingDataAreRejected() {
+    assertThatThrownBy(() -> FgParser.parseFg(new ConfigSource("fg.json", "  "), FgOptions.DEFAULT))
+        .isInstanceOf(FgConfigException.class).hasMessageContaining("the file is empty");
+    assertThatThrownBy(() -> FgParser.parseFg(new ConfigSource("fg.json", "{\"features\": []} {}"), FgOptions.DEFAULT))
+        .isInstanceOf(FgConfigException.class).hasMessageContaining("malformed JSON");
+  }
+
+  @Test
+  void wrongTypeForAKeyNamesFileLinePointerAndFix() {
+    ConfigSource src = new ConfigSource("fg.json", "{\"features\": [\n" + hashed("user_id", "\"hash_bucket_size\": \"abc\"") + "\n]}");
+    assertThatThrownBy(() -> FgParser.parseFg(src, FgOptions.DEFAULT))
+        .isInstanceOfSatisfying(FgConfigException.class, e -> {
+          assertThat(e.getMessage()).startsWith("fg.json is not a usable fg.json: fg.json:2:")
+              .contains("[FG-TYPE] feature 'user_id': \"hash_bucket_size\" must be an integer, but is the string \"abc\"")
+              .contains("write it like \"hash_bucket_size\": 100000");
+          assertThat(e.pointer()).isEqualTo("/features/0/hash_bucket_size");
+          assertThat(e.line()).isEqualTo(2);
+        });
+  }
+
+  @Test
+  void otherWrongTypesAreExplained() {
+    assertThatThrownBy(() -> FgParser.parseFg(new ConfigSource("fg.json", "[]"), FgOptions.DEFAULT))
+        .hasMessageContaining("the top level is an array but must be a JSON object");
+    assertThatThrownBy(() -> FgParser.parseFg(new ConfigSource("fg.json", "{\"features\": {}}"), FgOptions.DEFAULT))
+        .hasMessageContaining("\"features\" is an object but must be a list");
+    assertThatThrownBy(() -> FgParser.parseFg(fg("\"user_id\""), FgOptions.DEFAULT))
+        .hasMessageContaining("features entry #0 is the string \"user_id\" but must be a feature object");
+    assertThatThrownBy(() -> FgParser.parseFg(fg(hashed("x", "\"embedding_dimension\": 1.5")), FgOptions.DEFAULT))
+        .hasMessageContaining("\"embedding_dimension\" must be an integer, but is the number 1.5");
+    assertThatThrownBy(() -> FgParser.parseFg(fg(hashed("x", "\"embedding_dimension\": 99999999999")), FgOptions.DEFAULT))
+        .hasMessageContaining("out of range");
+    assertThatThrownBy(() -> FgParser.parseFg(fg(hashed("x", "\"feature_name\": null")), FgOptions.DEFAULT))
+        .hasMessageContaining("\"feature_name\" must be a string, but is null");
+    assertThatThrownBy(() -> FgParser.parseMc(mc("{\"b\": [1]}"), FgOptions.DEFAULT))
+        .isInstanceOf(FgConfigException.class).hasMessageContaining("mc.json:1:").hasMessageContaining("entry #0 must be a string");
+  }
+
+  @Test
+  void nullForAKeyWhoseDefaultIsNoneMeansAbsent() {
+    FgConfig fg = FgParser.parseFg(fg(hashed("x", "\"shared_name\": null, \"compress_strategy\": null")), FgOptions.DEFAULT);
+    FeatureConfig f = (FeatureConfig) fg.entries().get(0);
+    assertThat(f.sharedName()).isEqualTo("x");
+    assertThat(f.compressStrategy()).isNull();
+  }
+
+  @Test
+  void missingFileNamesThePathAndSaysWhatToCheck(@TempDir Path dir) {
+    Path missing = dir.resolve("nope/fg.json");
+    assertThatThrownBy(() -> ConfigSource.read(missing))
+        .isInstanceOfSatisfying(FgConfigException.class, e -> {
+          assertThat(e.getMessage()).startsWith(missing + ": no such file").contains("check the path");
+          assertThat(e.file()).isEqualTo(missing.toString());
+        });
+    assertThatThrownBy(() -> FeatureGenerator.load(missing, missing)).isInstanceOf(FgConfigException.class);
+  }
+
+  @Test
+  void directoryAndNonUtf8AreRefusedClearly(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> ConfigSource.read(dir)).isInstanceOf(FgConfigException.class).hasMessageContaining("is a directory");
+    Path latin1 = dir.resolve("fg.json");
+    Files.write(latin1, "{\"features\": [\"caf\u00e9\"]}".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> ConfigSource.read(latin1)).isInstanceOf(FgConfigException.class).hasMessageContaining("not UTF-8");
+  }
+
+  @Test
+  void byteOrderMarkIsSkipped(@TempDir Path dir) throws Exception {
+    Path p = dir.resolve("mc.json");
+    Files.writeString(p, "\uFEFF{\"b\": [\"x\"]}");
+    assertThat(FgParser.parseMc(ConfigSource.read(p), FgOptions.DEFAULT).get("b")).containsExactly("x");
+  }
+}

@@ -1,0 +1,344 @@
+package io.recship.fg;
+
+import static io.recship.fg.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RuleCheckerTest {
+
+  private static final ConfigSource ONE_BLOCK_X = mc("{\"b\": [\"x\"]}");
+
+  private static List<Finding> only(String rule, List<Finding> findings) {
+    return findings.stream().filter(f -> f.ruleId().equals(rule)).toList();
+  }
+
+  private static Finding single(String rule, List<Finding> findings) {
+    List<Finding> hits = only(rule, findings);
+    assertThat(hits).as("findings %s", findings).hasSize(1);
+    return hits.get(0);
+  }
+
+  @Test
+  void exampleCtrConfigHasNoFindingsAtAll() {
+    assertThat(check(ctrFg(), ctrMc())).isEmpty();
+  }
+
+  // ---- RTP-HB0 ----
+
+  @Test
+  void rejectsLookupFeatureWithZeroBucketSize() {
+    Finding f = single("RTP-HB0", check(fg(hashed("user_id", "\"hash_bucket_size\": 0"))));
+    assertThat(f.severity()).isEqualTo(Severity.ERROR);
+    assertThat(f.subject()).isEqualTo("user_id");
+    assertThat(f.pointer()).isEqualTo("/features/0/hash_bucket_size");
+    assertThat(f.message()).startsWith("feature 'user_id': hash_bucket_size is 0 (dynamic hashtable); main-search RTP requires hash_bucket_size > 0");
+    assertThat(f.line()).isEqualTo(2);
+    assertThat(f.column()).isPositive();
+  }
+
+  @Test
+  void rejectsLookupFeatureWithMissingBucketSizePointingAtTheFeature() {
+    String feature = "{\"feature_name\": \"x\", \"feature_type\": \"id_feature\", \"value_type\": \"Integer\", \"gen_key_type\": \"idle\","
+        + " \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}";
+    Finding f = single("RTP-HB0", check(fg(feature)));
+    assertThat(f.message()).contains("hash_bucket_size is missing (RecIS default 0)");
+    assertThat(f.line()).isEqualTo(2);
+    assertThat(f.column()).isEqualTo(1);
+  }
+
+  @Test
+  void rejectsEvHashEvenWithABucketSize() {
+    assertThat(single("RTP-HB0", check(fg(hashed("x", "\"gen_key_type\": \"ev_hash\"")))).message()).contains("ev_hash");
+  }
+
+  @Test
+  void acceptsBoundaryLookupAndIdlePassthroughWithoutBucketSize() {
+    String boundary = "{\"feature_name\": \"age\", \"feature_type\": \"raw_feature\", \"value_type\": \"Integer\", \"gen_key_type\": \"boundary\","
+        + " \"boundaries\": \"1,2,3\", \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}";
+    assertThat(check(fg(boundary, raw("price", ""), hashed("ok")))).isEmpty();
+  }
+
+  @Test
+  void rtpRulesAreSkippedForTheRecisTarget() {
+    assertThat(RuleChecker.check(fg(hashed("x", "\"hash_bucket_size\": 0")), null, FgOptions.DEFAULT, RuleSet.recis())).isEmpty();
+  }
+
+  // ---- RTP-MH ----
+
+  @Test
+  void rejectsMultihashInEachOfItsThreeForms() {
+    String full = hashed("a", "\"gen_key_type\": \"multihash\", \"gen_val_type\": \"multihash_lookup\", \"compress_strategy\": \"yx:50,50,50,50:concat:4\"");
+    String keyOnly = hashed("b", "\"gen_key_type\": \"multihash\"");
+    String strategyOnly = hashed("c", "\"compress_strategy\": \"yx:50,50:concat:4\"");
+    List<Finding> mh = only("RTP-MH", check(fg(full, keyOnly, strategyOnly)));
+    assertThat(mh).extracting(Finding::subject).containsExactly("a", "b", "c");
+    assertThat(mh.get(0).message()).isEqualTo("feature 'a': multihash (compress_strategy/gen_key_type=multihash) is not supported by main-search RTP;"
+        + " use gen_key_type \"hash\" with one hash_bucket_size and gen_val_type \"lookup\", without compress_strategy");
+    assertThat(mh.get(1).pointer()).isEqualTo("/features/1/gen_key_type");
+  }
+
+  @Test
+  void plainHashLookupIsNotMultihash() {
+    assertThat(only("RTP-MH", check(fg(hashed("a"))))).isEmpty();
+  }
+
+  // ---- advisory RTP rules ----
+
+  @Test
+  void warnsOnNonFloat32Tables() {
+    Finding f = single("RTP-F32", check(fg(hashed("x", "\"emb_type\": \"fp16\""))));
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(check(fg(hashed("x", "\"emb_type\": \"float\"")))).isEmpty();
+  }
+
+  @Test
+  void warnsOnFeatureTypeOutsideTheRtpWhitelist() {
+    Finding f = single("RTP-FTYPE", check(fg(hashed("x", "\"feature_type\": \"text_normalizer\""))));
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.message()).contains("'text_normalizer'");
+    assertThat(check(fg(hashed("x", "\"feature_type\": \"combo_feature\"")))).isEmpty();
+  }
+
+  @Test
+  void rejectsVocabKeys() {
+    List<Finding> all = check(fg(hashed("x", "\"vocab_list\": [\"a\"], \"vocab_file\": \"v.txt\"")));
+    assertThat(only("RTP-VOCAB", all)).extracting(Finding::pointer).containsExactly("/features/0/vocab_list", "/features/0/vocab_file");
+    assertThat(only("RTP-VOCAB", all)).allMatch(Finding::isError);
+    assertThat(check(fg(hashed("x", "\"vocabulary_note\": \"fine\"")))).isEmpty();
+  }
+
+  @Test
+  void warnsOnMurmurHash() {
+    Finding f = single("RTP-FARM", check(fg(hashed("x", "\"hash_type\": \"murmur\""))));
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(check(fg(hashed("x", "\"hash_type\": \"farmhash\"")))).isEmpty();
+  }
+
+  @Test
+  void warnsWhenSequenceFeatureNameDiffersFromSequenceName() {
+    String seq = "{\"feature_name\": \"clicks\", \"sequence_name\": \"click_seq\", \"sequence_length\": 5, \"features\": [" + hashed("a") + "]}";
+    Finding f = single("RTP-SEQNAME", check(fg(seq)));
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.pointer()).isEqualTo("/features/0/feature_name");
+    String cloned = "{\"feature_name\": \"clicks\", \"sequence_name\": \"click_seq\", \"sequence_length\": 5, \"features\": [" + hashed("a", "\"from_feature\": \"clicks_a\"") + "]}";
+    assertThat(check(fg(cloned))).isEmpty();
+  }
+
+  // ---- FG-REQ ----
+
+  @Test
+  void reportsEachMissingRequiredKeyWithItsPointer() {
+    List<Finding> req = only("FG-REQ", check(fg("{\"feature_name\": \"x\", \"feature_type\": \"id_feature\"}")));
+    assertThat(req).extracting(Finding::pointer)
+        .containsExactly("/features/0/value_type", "/features/0/gen_key_type", "/features/0/gen_val_type");
+    assertThat(req.get(0).message()).isEqualTo("feature 'x' is missing required key \"value_type\"; add \"value_type\": \"String\", \"Double\" or \"Integer\"");
+  }
+
+  @Test
+  void namesAnUnnamedFeatureByIndex() {
+    Finding f = only("FG-REQ", check(fg(hashed("a"), "{\"feature_type\": \"id_feature\"}"))).get(0);
+    assertThat(f.message()).startsWith("feature #1 is missing required key \"feature_name\"");
+    assertThat(f.subject()).isNull();
+  }
+
+  @Test
+  void requiresSequenceGroupKeys() {
+    String seq = "{\"sequence_name\": \"s\", \"sequence_length\": 0, \"features\": []}";
+    List<Finding> req = only("FG-REQ", check(fg(seq)));
+    assertThat(req).extracting(Finding::pointer)
+        .containsExactly("/features/0/feature_name", "/features/0/sequence_length", "/features/0/features");
+  }
+
+  @Test
+  void requiresTheFeaturesList() {
+    Finding f = single("FG-REQ", check(new ConfigSource("fg.json", "{\"reserves\": []}")));
+    assertThat(f.pointer()).isEqualTo("/features");
+  }
+
+  // ---- FG-ENUM ----
+
+  @Test
+  void rejectsUnsupportedEnumValues() {
+    List<Finding> e = only("FG-ENUM", check(fg(
+        hashed("a", "\"value_type\": \"float\""),
+        hashed("b", "\"gen_key_type\": \"mod\""),
+        hashed("c", "\"gen_val_type\": \"Lookup\""),
+        hashed("d", "\"combiner\": \"tile\""),
+        hashed("e", "\"emb_type\": \"fp8\", \"emb_device\": \"tpu\""),
+        hashed("f", "\"hash_type\": \"xxhash\""),
+        hashed("g", "\"compress_strategy\": \"yx:50,50,50,50,concat,4\""))));
+    assertThat(e).extracting(Finding::subject).containsExactly("a", "b", "c", "d", "e", "e", "f", "g");
+    assertThat(e.get(1).message()).contains("RecIS does not accept 'mod'");
+    assertThat(e.get(2).message()).contains("case-sensitively: write 'lookup'");
+    assertThat(e.get(3).message()).contains("'tile' needs combiner_kwargs");
+    assertThat(e.get(7).message()).contains("has 2 ':'-separated fields, needs 4");
+  }
+
+  @Test
+  void valueTypeIsCaseInsensitiveAndNewGenKeyTypesAreAccepted() {
+    assertThat(only("FG-ENUM", check(fg(
+        hashed("a", "\"value_type\": \"STRING\""),
+        hashed("b", "\"gen_key_type\": \"ev_hash_mod\""),
+        raw("c", "\"gen_key_type\": \"mask\""))))).isEmpty();
+  }
+
+  // ---- FG-HASHTYPE-FARM ----
+
+  @Test
+  void rejectsHashTypeFarm() {
+    Finding f = single("FG-HASHTYPE-FARM", check(fg(hashed("x", "\"hash_type\": \"farm\""))));
+    assertThat(f.message()).isEqualTo("feature 'x': hash_type 'farm' is not accepted by RecIS (KeyError, although its docs mention it); use 'farmhash'");
+    assertThat(only("FG-HASHTYPE-FARM", check(fg(hashed("x", "\"hash_type\": \"farmhash\""))))).isEmpty();
+  }
+
+  // ---- FG-STRIDLE ----
+
+  @Test
+  void rejectsStringWithIdleKeyUnlessDevelMode() {
+    ConfigSource src = fg(hashed("x", "\"gen_key_type\": \"idle\""));
+    assertThat(single("FG-STRIDLE", check(src)).severity()).isEqualTo(Severity.ERROR);
+    List<Finding> devel = RuleChecker.check(src, null, new FgOptions(false, true), RuleSet.recis());
+    assertThat(single("FG-STRIDLE", devel).severity()).isEqualTo(Severity.WARNING);
+    assertThat(only("FG-STRIDLE", check(fg(hashed("x", "\"value_type\": \"Integer\", \"gen_key_type\": \"idle\""))))).isEmpty();
+  }
+
+  // ---- FG-LOOKUPDIM ----
+
+  @Test
+  void rejectsLookupWithoutEmbeddingDimensionAndSpotsEmbeddingDim() {
+    String f = "{\"feature_name\": \"x\", \"feature_type\": \"id_feature\", \"value_type\": \"String\", \"gen_key_type\": \"hash\","
+        + " \"hash_bucket_size\": 10, \"gen_val_type\": \"lookup\", \"embedding_dim\": 8}";
+    Finding hit = single("FG-LOOKUPDIM", check(fg(f)));
+    assertThat(hit.message()).contains("the key is \"embedding_dimension\"");
+    assertThat(single("FG-LOOKUPDIM", check(fg(hashed("y", "\"embedding_dimension\": 0")))).message()).contains("(got 0)");
+    assertThat(only("FG-LOOKUPDIM", check(fg(hashed("z"))))).isEmpty();
+  }
+
+  // ---- FG-BOUND ----
+
+  private static String bucketed(String boundaries) {
+    return "{\"feature_name\": \"age\", \"feature_type\": \"raw_feature\", \"value_type\": \"Integer\", \"gen_key_type\": \"boundary\","
+        + (boundaries == null ? "" : " \"boundaries\": " + boundaries + ",") + " \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}";
+  }
+
+  @Test
+  void rejectsBoundariesGivenAsArraySuggestingTheString() {
+    Finding f = single("FG-BOUND", check(fg(bucketed("[0.0, 2.0, 3.0]"))));
+    assertThat(f.isError()).isTrue();
+    assertThat(f.message()).contains("write \"boundaries\": \"0.0,2.0,3.0\"");
+  }
+
+  @Test
+  void rejectsMissingOrNonNumericBoundariesAndWarnsWhenUnsorted() {
+    assertThat(single("FG-BOUND", check(fg(bucketed(null)))).message()).contains("requires boundaries");
+    assertThat(single("FG-BOUND", check(fg(bucketed("\"1,x,3\"")))).message()).contains("'x' is not a number");
+    Finding unsorted = single("FG-BOUND", check(fg(bucketed("\"3,2,1\""))));
+    assertThat(unsorted.severity()).isEqualTo(Severity.WARNING);
+    assertThat(check(fg(bucketed("\" 1, 2.5 ,3e2\"")))).isEmpty();
+  }
+
+  // ---- FG-NAMES ----
+
+  @Test
+  void rejectsDuplicateFullNamesIncludingSequencePrefixCollisions() {
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
+    List<Finding> names = only("FG-NAMES", check(fg(hashed("x"), hashed("x"), hashed("s_a"), seq)));
+    assertThat(names).extracting(Finding::subject).containsExactly("x", "s_a");
+    assertThat(names.get(0).message()).contains("defined twice (first at /features/0)");
+  }
+
+  @Test
+  void rejectsSharedNameWithConflictingEmbeddingConfig() {
+    Finding f = single("FG-NAMES", check(fg(hashed("a", "\"shared_name\": \"t\""), hashed("b", "\"shared_name\": \"t\", \"embedding_dimension\": 16"))));
+    assertThat(f.message()).startsWith("shared_name 't' used with conflicting embedding config: feature 'b' has embedding_dimension 16 instead of 8");
+    assertThat(check(fg(hashed("a", "\"shared_name\": \"t\""), hashed("b", "\"shared_name\": \"t\", \"emb_type\": \"float\"")))).isEmpty();
+  }
+
+  @Test
+  void namesThatCollideAfterLowercasingAreDuplicates() {
+    ConfigSource src = fg(hashed("UserId"), hashed("userid"));
+    assertThat(check(src)).isEmpty();
+    List<Finding> lowered = RuleChecker.check(src, null, new FgOptions(true, false), RuleSet.recis());
+    assertThat(single("FG-NAMES", lowered).message()).contains("after lowercasing");
+  }
+
+  // ---- MC rules ----
+
+  @Test
+  void rejectsMalformedMcEntriesWithPointer() {
+    List<Finding> all = check(fg(hashed("x")), mc("{\"b\": [\"x\", 3, {\"name\": \"y\"}], \"c\": \"x\"}"));
+    assertThat(only("MC-FORMAT", all)).extracting(Finding::pointer).containsExactly("/b/1", "/b/2", "/c");
+    assertThat(only("MC-FORMAT", all).get(0).file()).isEqualTo("mc.json");
+    assertThat(only("MC-FORMAT", all).get(0).line()).isEqualTo(1);
+    assertThat(only("MC-EMPTY", all)).isEmpty();
+  }
+
+  @Test
+  void rejectsMcTopLevelThatIsNotAnObject() {
+    assertThat(single("MC-FORMAT", check(fg(hashed("x")), mc("[\"x\"]"))).pointer()).isEmpty();
+  }
+
+  @Test
+  void rejectsEmptyBlock() {
+    Finding f = single("MC-EMPTY", check(fg(hashed("x")), mc("{\"b\": [\"x\"], \"empty\": []}")));
+    assertThat(f.message()).isEqualTo("mc.json: block 'empty' has no features; list at least one feature or remove the block");
+  }
+
+  @Test
+  void rejectsUnknownReferencesWithHints() {
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
+    List<Finding> refs = only("MC-REF", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\", \"y\", \"a\", \"s\"], \"s\": [\"s_a\", \"q\"]}")));
+    assertThat(refs).extracting(Finding::pointer).containsExactly("/b/1", "/b/2", "/b/3", "/s/0", "/s/1");
+    assertThat(refs.get(0).message()).isEqualTo("mc.json: block 'b' references unknown feature 'y'; define it in fg.json or fix the name (names are case-sensitive)");
+    assertThat(refs.get(1).message()).contains("did you mean the sequence sub-feature 's_a'");
+    assertThat(refs.get(2).message()).contains("'s' is a sequence group");
+    assertThat(refs.get(3).message()).contains("RecIS adds the prefix itself: write 'a'");
+    assertThat(refs.get(4).message()).contains("unknown feature 's_q'").contains("short names of its sub-features (a)");
+  }
+
+  @Test
+  void rejectsMixingSequenceAndPlainFeaturesInOneBlock() {
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
+    Finding f = single("MC-SHAPE", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\", \"s_a\"]}")));
+    assertThat(f.message()).startsWith("mc.json: block 'b': 's_a' shape [3, 8] cannot be concatenated with block shape [8] (from 'x')");
+    assertThat(f.pointer()).isEqualTo("/b/1");
+    assertThat(only("MC-SHAPE", check(fg(hashed("x"), raw("y", "\"value_dimension\": 5")), mc("{\"b\": [\"x\", \"y\"]}")))).isEmpty();
+  }
+
+  @Test
+  void rejectsBlockNamesThatAreNotPythonIdentifiers() {
+    List<Finding> ident = only("MC-IDENT", check(fg(hashed("x")), mc("{\"1st\": [\"x\"], \"class\": [\"x\"], \"self\": [\"x\"], \"user-block\": [\"x\"], \"ok_1\": [\"x\"]}")));
+    assertThat(ident).extracting(Finding::subject).containsExactly("1st", "class", "self", "user-block");
+  }
+
+  // ---- FG-TYPE and checks on configs built in code ----
+
+  @Test
+  void reportsWrongJsonTypesAsFindingsWithPosition() {
+    List<Finding> all = check(new ConfigSource("fg.json", "{\"features\": [\n  " + hashed("x", "\"hash_bucket_size\": \"abc\"") + "\n]}"));
+    Finding f = single("FG-TYPE", all);
+    assertThat(f.message()).isEqualTo("feature 'x': \"hash_bucket_size\" must be an integer, but is the string \"abc\"; write it like \"hash_bucket_size\": 100000");
+    assertThat(f.pointer()).isEqualTo("/features/0/hash_bucket_size");
+    assertThat(f.line()).isEqualTo(2);
+    assertThat(f.column()).isGreaterThan(100);
+    assertThat(all).as("other rules wait for the type fix").hasSize(1);
+  }
+
+  @Test
+  void checksBuilderConfigsWithPointersButNoLines() {
+    FgConfig fg = FgConfig.builder().feature("a", f -> f.idFeature().stringValue().hash(0).lookup(4)).build();
+    Finding f = single("RTP-HB0", RuleChecker.check(fg, null, FgOptions.DEFAULT, RuleSet.rtpMainSearch()));
+    assertThat(f.file()).isEqualTo("FgConfig.builder()");
+    assertThat(f.pointer()).isEqualTo("/features/0/hash_bucket_size");
+    assertThat(f.hasPosition()).isFalse();
+    assertThat(f.location()).isEqualTo("FgConfig.builder()#/features/0/hash_bucket_size");
+  }
+
+  @Test
+  void formatsFindingsForPeople() {
+    Finding f = single("RTP-HB0", check(fg(hashed("user_id", "\"hash_bucket_size\": 0"))));
+    assertThat(f.format()).matches("error\\[RTP-HB0\\] fg\\.json:2:\\d+ feature 'user_id': hash_bucket_size is 0 .*");
+  }
+}
