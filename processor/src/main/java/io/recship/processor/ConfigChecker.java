@@ -1,0 +1,91 @@
+package io.recship.processor;
+
+import io.recship.annotations.Target;
+import io.recship.fg.FgConfigException;
+import io.recship.fg.FgOptions;
+import io.recship.fg.Finding;
+import io.recship.fg.RuleChecker;
+import io.recship.fg.RuleSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Runs the {@code fg} rule checker on the resources a {@code @RecModel} names. */
+final class ConfigChecker {
+
+  /** Outcome for one (fg, mc, options, target): problems that concern the fg or the mc value. */
+  record Outcome(List<Problem> problems) {}
+
+  /**
+   * One message to report, on the {@code fg} value if {@code onMc} is false, else on {@code mc}.
+   */
+  record Problem(boolean error, boolean onMc, String message) {}
+
+  private record Key(String fg, String mc, boolean lowerCase, Target target) {}
+
+  private final ConfigResources resources;
+  private final Map<Key, Outcome> cache = new HashMap<>();
+
+  ConfigChecker(ConfigResources resources) {
+    this.resources = resources;
+  }
+
+  Outcome check(String fg, String mc, boolean lowerCase, Target target) {
+    return cache.computeIfAbsent(new Key(fg, mc, lowerCase, target), this::run);
+  }
+
+  static Set<RuleSet> ruleSets(Target target) {
+    return switch (target) {
+      case RTP_MAIN_SEARCH -> RuleSet.rtpMainSearch();
+      case RECIS -> RuleSet.recis();
+    };
+  }
+
+  private Outcome run(Key key) {
+    ConfigResources.Lookup fg = resources.find(key.fg());
+    ConfigResources.Lookup mc = resources.find(key.mc());
+    if (fg.source() == null || mc.source() == null) {
+      List<Problem> missing = new java.util.ArrayList<>();
+      if (fg.source() == null) {
+        missing.add(new Problem(true, false, notFound("fg", key.fg(), fg)));
+      }
+      if (mc.source() == null) {
+        missing.add(new Problem(true, true, notFound("mc", key.mc(), mc)));
+      }
+      return new Outcome(missing);
+    }
+    List<Finding> findings;
+    try {
+      findings = RuleChecker.check(fg.source(), mc.source(),
+          FgOptions.DEFAULT.withLowerCase(key.lowerCase()), ruleSets(key.target()));
+    } catch (FgConfigException e) {
+      boolean onMc = key.mc().equals(e.file()) && !key.fg().equals(e.file());
+      return new Outcome(List.of(new Problem(true, onMc, "cannot read " + e.getMessage())));
+    }
+    return new Outcome(findings.stream()
+        .map(f -> new Problem(f.isError(), isMc(f, key), message(f)))
+        .toList());
+  }
+
+  private static boolean isMc(Finding f, Key key) {
+    return f.file().equals(key.mc()) && !f.file().equals(key.fg());
+  }
+
+  /** {@code [RTP-HB0] ctr/fg.json:12:5: feature 'user_id': hash_bucket_size is 0 ...}. */
+  static String message(Finding f) {
+    return "[" + f.ruleId() + "] " + f.location() + ": " + f.message();
+  }
+
+  private static String notFound(String what, String name, ConfigResources.Lookup lookup) {
+    StringBuilder sb = new StringBuilder()
+        .append("@RecModel ").append(what).append(" resource '").append(name)
+        .append("' not found; looked in:");
+    for (String place : lookup.lookedIn()) {
+      sb.append("\n  ").append(place);
+    }
+    sb.append("\nPut it under src/main/resources, or pass -A")
+        .append(RecModelProcessor.RESOURCES_OPTION).append("=DIR to the compiler");
+    return sb.toString();
+  }
+}

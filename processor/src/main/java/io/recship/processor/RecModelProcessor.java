@@ -1,0 +1,91 @@
+package io.recship.processor;
+
+import com.google.auto.service.AutoService;
+import io.recship.annotations.RecModel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Checks {@link RecModel} types at compile time and generates their typed exporters.
+ *
+ * <p>Options: {@code -Arecship.resources=DIR[:DIR...]} adds directories where the fg/mc resources
+ * named by {@code @RecModel} are looked up (after the class output and the source path).
+ *
+ * <p>Registered for Gradle as an isolating processor: each exporter has its model as its only
+ * originating element. Gradle does not track the fg/mc files themselves, so after editing only
+ * those, recompile the model (the Maven build always reprocesses).
+ */
+@AutoService(Processor.class)
+public final class RecModelProcessor extends AbstractProcessor {
+  static final String RESOURCES_OPTION = "recship.resources";
+
+  /** Models whose member types were not resolvable yet (made by another processor later). */
+  private final Set<String> deferred = new LinkedHashSet<>();
+
+  private @org.jspecify.annotations.Nullable ModelValidator validator;
+  private @org.jspecify.annotations.Nullable ExporterWriter writer;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    ConfigChecker configs = new ConfigChecker(new ConfigResources(env.getFiler(), env.getOptions()));
+    validator = new ModelValidator(env, configs);
+    writer = new ExporterWriter(env);
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(RecModel.class.getCanonicalName());
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(RESOURCES_OPTION);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    ModelValidator validator = this.validator;
+    ExporterWriter writer = this.writer;
+    if (validator == null || writer == null) {
+      throw new IllegalStateException("RecModelProcessor used before init()");
+    }
+    List<TypeElement> models = new ArrayList<>();
+    for (String name : deferred) {
+      TypeElement model = processingEnv.getElementUtils().getTypeElement(name);
+      if (model != null) {
+        models.add(model);
+      }
+    }
+    deferred.clear();
+    for (Element element : round.getElementsAnnotatedWith(RecModel.class)) {
+      if (element instanceof TypeElement type) {
+        models.add(type);
+      }
+    }
+    for (TypeElement model : models) {
+      ModelValidator.Result result = validator.validate(model, round.processingOver());
+      if (result.descriptor() != null) {
+        writer.write(result.descriptor());
+      } else if (result.deferred()) {
+        deferred.add(model.getQualifiedName().toString());
+      }
+    }
+    // Never claim @RecModel: other processors may read it too.
+    return false;
+  }
+}

@@ -1,0 +1,405 @@
+package io.recship.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.recship.processor.Fixtures.FIELDS;
+import static io.recship.processor.Fixtures.FIRST_DENSE_LINE;
+import static io.recship.processor.Fixtures.FIRST_MEMBER_LINE;
+import static io.recship.processor.Fixtures.REC_MODEL_LINE;
+import static io.recship.processor.Fixtures.compile;
+import static io.recship.processor.Fixtures.dense;
+import static io.recship.processor.Fixtures.model;
+import static io.recship.processor.Fixtures.twoOutputDense;
+import static io.recship.processor.Fixtures.validModel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+class RecModelProcessorTest {
+  private static final String EXPORTER = "com.acme.CtrModelExporter";
+
+  private static String generatedExporter(Compilation compilation) {
+    JavaFileObject file = compilation.generatedSourceFile(EXPORTER).orElseThrow();
+    try {
+      return file.getCharContent(true).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ valid models
+
+  @Test
+  void validJavaModelGeneratesTheExpectedExporter() throws IOException {
+    Compilation compilation = compile(validModel(), twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    String expected = Files.readString(
+        Fixtures.resourcePath("/expected/CtrModelExporter.java"), StandardCharsets.UTF_8);
+    String actual = generatedExporter(compilation);
+    if (!actual.equals(expected)) {
+      // Left for review: copy it over the expected file when the change is intended.
+      Files.writeString(Path.of("target", "actual-CtrModelExporter.java"), actual);
+    }
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
+  void generatedExporterUsesNoReflection() {
+    Compilation compilation = compile(validModel(), twoOutputDense());
+
+    assertThat(compilation).succeeded();
+    assertThat(generatedExporter(compilation))
+        .doesNotContain("java.lang.reflect", "Class.forName", "setAccessible", "getDeclared",
+            "getMethod(", "getField(", "MethodHandles")
+        .contains("model.sparse", "model.dense", "dense.forward(blocks)");
+  }
+
+  @Test
+  void readsPrivateFieldThroughItsGetterLikeAKotlinProperty() {
+    // What kapt's stub of `@SparseArch val sparse = ...` looks like.
+    Compilation compilation = compile(
+        model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+            "  @SparseArch private final SparseModel sparse = new SparseModel();",
+            "  @DenseArch private final CtrDense dense = new CtrDense();",
+            "  public final SparseModel getSparse() { return sparse; }",
+            "  public final CtrDense getDense() { return dense; }"),
+        twoOutputDense());
+
+    assertThat(compilation).succeeded();
+    assertThat(generatedExporter(compilation))
+        .contains("CtrDense dense = model.getDense();", "model.getSparse(), dense, forward");
+  }
+
+  @Test
+  void readsArchsFromAnnotatedGetters() {
+    Compilation compilation = compile(
+        model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+            "  private final SparseModel s = new SparseModel();",
+            "  private final CtrDense d = new CtrDense();",
+            "  @SparseArch public SparseModel sparseArch() { return s; }",
+            "  @DenseArch CtrDense denseArch() { return d; }"),
+        twoOutputDense());
+
+    assertThat(compilation).succeeded();
+    assertThat(generatedExporter(compilation))
+        .contains("CtrDense dense = model.denseArch();", "model.sparseArch(), dense, forward");
+  }
+
+  @Test
+  void singleTensorOutputFromAMapOfBlocks() {
+    Compilation compilation = compile(validModel(), dense(
+        "  @ExportOutput(\"score\")",
+        "  public Tensor forward(Map<String, Tensor> in) {",
+        "    return in.get(\"user\");",
+        "  }"));
+
+    assertThat(compilation).succeeded();
+    assertThat(generatedExporter(compilation))
+        .contains("DenseForward forward = blocks -> List.of(dense.forward(blocks.asMap()));")
+        .contains("public static final String OUTPUT_SCORE = \"score\";")
+        .contains("OUTPUT_NAMES = List.of(OUTPUT_SCORE);");
+  }
+
+  @Test
+  void advisoryRuleIsAWarningAndStillGenerates() {
+    Compilation compilation = compile(
+        model("fg = \"murmur/fg.json\", mc = \"murmur/mc.json\"", FIELDS), twoOutputDense());
+
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[RTP-FARM]");
+    assertThat(compilation).hadWarningContaining("user_id");
+    assertThat(compilation).generatedSourceFile(EXPORTER);
+  }
+
+  @Test
+  void recisTargetDoesNotApplyMainSearchRules() {
+    Compilation compilation = compile(
+        model("fg = \"hb0/fg.json\", mc = \"hb0/mc.json\", target = Target.RECIS",
+            "  @SparseArch(splitSeq = true) final SparseModel sparse = new SparseModel();",
+            "  @DenseArch final CtrDense dense = new CtrDense();"),
+        twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(generatedExporter(compilation)).contains("TARGET = \"RECIS\"");
+  }
+
+  // ------------------------------------------------------------------ FG / MC rules
+
+  @Test
+  void rejectsLookupFeatureWithZeroBucketSize() {
+    JavaFileObject model = model("fg = \"hb0/fg.json\", mc = \"hb0/mc.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[RTP-HB0] hb0/fg.json:4:")
+        .inFile(model).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadErrorContaining("feature 'user_id': hash_bucket_size is 0");
+  }
+
+  @Test
+  void rejectsMultihashFeature() {
+    JavaFileObject model = model("fg = \"multihash/fg.json\", mc = \"multihash/mc.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[RTP-MH] multihash/fg.json:")
+        .inFile(model).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadErrorContaining("feature 'user_sex'");
+  }
+
+  @Test
+  void rejectsMcReferenceToUnknownFeature() {
+    JavaFileObject model = model("fg = \"badref/fg.json\", mc = \"badref/mc.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[MC-REF] badref/mc.json:1:")
+        .inFile(model).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadErrorContaining("unknown feature 'user_age'");
+  }
+
+  @Test
+  void missingFgResourceSaysWhereItLooked() {
+    JavaFileObject model = model("fg = \"nowhere/fg.json\", mc = \"valid/mc.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@RecModel fg resource 'nowhere/fg.json' not found")
+        .inFile(model).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadErrorContaining("CLASS_OUTPUT");
+    assertThat(compilation).hadErrorContaining("SOURCE_PATH");
+    assertThat(compilation).hadErrorContaining(
+        "-Arecship.resources " + Fixtures.configDir().resolve("nowhere/fg.json"));
+  }
+
+  @Test
+  void malformedFgJsonIsOneClearError() {
+    JavaFileObject model = model("fg = \"valid/mc.json\", mc = \"valid/fg.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("valid/mc.json").inFile(model).onLine(REC_MODEL_LINE);
+  }
+
+  // ------------------------------------------------------------------ model members
+
+  @Test
+  void rejectsTwoSparseArchs() {
+    JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+        "  @SparseArch final SparseModel sparse = new SparseModel();",
+        "  @SparseArch final SparseModel other = new SparseModel();",
+        "  @DenseArch final CtrDense dense = new CtrDense();");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    String message = "[EXP-ARGS] @RecModel CtrModel has 2 @SparseArch members [sparse, other]";
+    assertThat(compilation).hadErrorContaining(message).inFile(model).onLine(FIRST_MEMBER_LINE);
+    assertThat(compilation).hadErrorContaining(message).inFile(model).onLine(FIRST_MEMBER_LINE + 1);
+  }
+
+  @Test
+  void rejectsModelWithoutDenseArch() {
+    JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+        "  @SparseArch final SparseModel sparse = new SparseModel();");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("has no @DenseArch member")
+        .inFile(model).onLine(REC_MODEL_LINE);
+  }
+
+  @Test
+  void rejectsPrivateFieldWithoutGetter() {
+    JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+        "  @SparseArch private final SparseModel sparse = new SparseModel();",
+        "  @DenseArch final CtrDense dense = new CtrDense();");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining(
+            "@SparseArch field 'sparse' of CtrModel is private and has no non-private getter"
+                + " getSparse(), so the generated CtrModelExporter cannot read it without"
+                + " reflection")
+        .inFile(model).onLine(FIRST_MEMBER_LINE);
+  }
+
+  @Test
+  void rejectsSparseArchThatIsNotASparseModel() {
+    JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+        "  @SparseArch final Object sparse = new Object();",
+        "  @DenseArch final CtrDense dense = new CtrDense();");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining(
+            "has type java.lang.Object, which is not a io.recship.sparse.SparseModel")
+        .inFile(model).onLine(FIRST_MEMBER_LINE);
+  }
+
+  @Test
+  void rejectsSplitSeqForMainSearchAtTheAttribute() {
+    JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+        "  @DenseArch final CtrDense dense = new CtrDense();",
+        "  @SparseArch(",
+        "      splitSeq = true)",
+        "  final SparseModel sparse = new SparseModel();");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[RTP-SEQSPLIT] @SparseArch(splitSeq = true) is not"
+            + " allowed for main-search RTP export")
+        .inFile(model).onLine(FIRST_MEMBER_LINE + 2);
+  }
+
+  // ------------------------------------------------------------------ dense forward
+
+  @Test
+  void rejectsDenseForwardReturningAList() {
+    JavaFileObject dense = dense(
+        "  @ExportOutput({\"ctr\", \"cvr\"})",
+        "  public List<Tensor> forward(Blocks in) {",
+        "    return List.of(in.get(\"user\"), in.get(\"item\"));",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[DENSE-OUT] dense model 'CtrDense': forward:"
+            + " output must be Tensor or a record of Tensors")
+        .inFile(dense).onLine(FIRST_DENSE_LINE + 1);
+    assertThat(compilation).hadErrorContaining("java.util.List<io.recship.tensor.Tensor>");
+  }
+
+  @Test
+  void rejectsTwoNamesForThreeTensors() {
+    JavaFileObject dense = dense(
+        "  public record Scores(Tensor ctr, Tensor cvr, Tensor ltv) {}",
+        "  @ExportOutput({\"ctr\", \"cvr\"})",
+        "  public Scores forward(Blocks in) {",
+        "    return new Scores(in.get(\"user\"), in.get(\"item\"), in.get(\"item\"));",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[OUT-NAMES] dense model 'CtrDense': forward:"
+            + " @ExportOutput has 2 names [ctr, cvr] but the dense output has 3 tensors")
+        .inFile(dense).onLine(FIRST_DENSE_LINE + 1);
+  }
+
+  @Test
+  void rejectsDuplicateOutputNamesAtTheDuplicate() {
+    JavaFileObject dense = dense(
+        "  public record CtrCvr(Tensor ctr, Tensor cvr) {}",
+        "  @ExportOutput({",
+        "      \"ctr\",",
+        "      \"ctr\"})",
+        "  public CtrCvr forward(Blocks in) {",
+        "    return new CtrCvr(in.get(\"user\"), in.get(\"item\"));",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("output name 'ctr' is a duplicate")
+        .inFile(dense).onLine(FIRST_DENSE_LINE + 3);
+  }
+
+  @Test
+  void rejectsInvalidOutputName() {
+    JavaFileObject dense = dense(
+        "  @ExportOutput(\"ctr-score\")",
+        "  public Tensor forward(Blocks in) {",
+        "    return in.get(\"user\");",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("output name 'ctr-score' is not a valid name")
+        .inFile(dense).onLine(FIRST_DENSE_LINE);
+  }
+
+  @Test
+  void rejectsForwardTakingSomethingElseThanBlocks() {
+    JavaFileObject dense = dense(
+        "  @ExportOutput(\"score\")",
+        "  public Tensor forward(Tensor user, Tensor item) {",
+        "    return user;",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[DENSE-IN] dense model 'CtrDense': forward must"
+            + " take a single Blocks (or Map<String, Tensor>) of mc blocks; it takes 2 parameters")
+        .inFile(dense).onLine(FIRST_DENSE_LINE + 1);
+  }
+
+  @Test
+  void rejectsDenseTypeWithoutExportOutput() {
+    JavaFileObject dense = dense(
+        "  public Tensor forward(Blocks in) {",
+        "    return in.get(\"user\");",
+        "  }");
+    JavaFileObject model = validModel();
+    Compilation compilation = compile(model, dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[DENSE-OUT] dense type CtrDense has no"
+            + " @ExportOutput method")
+        .inFile(model).onLine(FIRST_MEMBER_LINE + 1);
+  }
+
+  // ------------------------------------------------------------------ all at once
+
+  @Test
+  void reportsEveryProblemInOneCompile() {
+    JavaFileObject model = model("fg = \"hb0/fg.json\", mc = \"hb0/mc.json\"",
+        "  @SparseArch(splitSeq = true) final SparseModel sparse = new SparseModel();",
+        "  @SparseArch final SparseModel other = new SparseModel();",
+        "  @DenseArch private final CtrDense dense = new CtrDense();");
+    JavaFileObject dense = dense(
+        "  public record CtrCvr(Tensor ctr, Tensor cvr) {}",
+        "  @ExportOutput({\"ctr\", \"ctr\", \"cvr\"})",
+        "  public CtrCvr forward(Blocks in) {",
+        "    return new CtrCvr(in.get(\"user\"), in.get(\"item\"));",
+        "  }");
+    Compilation compilation = compile(model, dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[RTP-HB0]").inFile(model).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadErrorContaining("[RTP-SEQSPLIT]")
+        .inFile(model).onLine(FIRST_MEMBER_LINE);
+    assertThat(compilation).hadErrorContaining("has 2 @SparseArch members")
+        .inFile(model).onLine(FIRST_MEMBER_LINE + 1);
+    assertThat(compilation).hadErrorContaining("@DenseArch field 'dense' of CtrModel is private")
+        .inFile(model).onLine(FIRST_MEMBER_LINE + 2);
+  }
+
+  @Test
+  void missingRuntimeIsNamedInsteadOfCryptoErrors() throws Exception {
+    // Only the annotations on the classpath: none of the runtime types.
+    java.io.File annotations = new java.io.File(io.recship.annotations.RecModel.class
+        .getProtectionDomain().getCodeSource().getLocation().toURI());
+    JavaFileObject model = JavaFileObjects.forSourceLines("com.acme.Bare",
+        "package com.acme;",
+        "@io.recship.annotations.RecModel(fg = \"valid/fg.json\", mc = \"valid/mc.json\")",
+        "public class Bare {}");
+    Compilation compilation = Fixtures.compiler()
+        .withClasspath(java.util.List.of(annotations))
+        .compile(model);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("RecShip runtime types are not on the compile"
+            + " classpath (io.recship.sparse.SparseModel")
+        .inFile(model).onLine(2);
+    assertThat(compilation).hadErrorContaining("add the io.recship:recship-runtime dependency");
+  }
+}

@@ -1,0 +1,2 @@
+package io.recship.data;
+public interface Dataset {}

@@ -1,0 +1,2 @@
+package io.recship.export;
+public final class ExportResult {}

@@ -1,0 +1,5 @@
+package io.recship.nn;
+
+public abstract class Module {
+  protected Module() {}
+}

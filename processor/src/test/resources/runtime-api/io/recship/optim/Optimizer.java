@@ -1,0 +1,5 @@
+package io.recship.optim;
+
+public abstract class Optimizer {
+  public final void zeroGrad() {}
+}

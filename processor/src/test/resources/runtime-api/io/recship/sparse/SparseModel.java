@@ -1,0 +1,2 @@
+package io.recship.sparse;
+public class SparseModel {}
