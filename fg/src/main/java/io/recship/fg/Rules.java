@@ -375,10 +375,10 @@ final class Rules {
               + " hash_bucket_size > 0: use \"ev_hash_mod\" or \"hash\" with a hash_bucket_size");
     } else if (GenValType.LOOKUP.fgName().equals(val) && key != null && HB0_KEY_TYPES.contains(key) && f.hashBucketSize() <= 0) {
       String what = f.has(Keys.HASH_BUCKET_SIZE)
-          ? "hash_bucket_size is " + f.hashBucketSize()
-          : "hash_bucket_size is missing (RecIS default 0)";
+          ? "hash_bucket_size is " + f.hashBucketSize() + " (dynamic hashtable)"
+          : "hash_bucket_size is missing, so RecIS uses 0 (dynamic hashtable)";
       fg(RTP_HB0, Severity.ERROR, subj, s.pointer + "/hash_bucket_size",
-          s.label + ": " + what + " (dynamic hashtable); main-search RTP requires hash_bucket_size > 0:"
+          s.label + ": " + what + "; main-search RTP requires hash_bucket_size > 0:"
               + " set \"hash_bucket_size\" to the id space size, e.g. 1000000");
     }
     String embType = f.embType();

@@ -43,7 +43,7 @@ class RuleCheckerTest {
     String feature = "{\"feature_name\": \"x\", \"feature_type\": \"id_feature\", \"value_type\": \"Integer\", \"gen_key_type\": \"idle\","
         + " \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}";
     Finding f = single("RTP-HB0", check(fg(feature)));
-    assertThat(f.message()).contains("hash_bucket_size is missing (RecIS default 0)");
+    assertThat(f.message()).contains("hash_bucket_size is missing, so RecIS uses 0 (dynamic hashtable); main-search RTP requires hash_bucket_size > 0");
     assertThat(f.line()).isEqualTo(2);
     assertThat(f.column()).isEqualTo(1);
   }

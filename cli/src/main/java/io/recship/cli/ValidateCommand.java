@@ -1,0 +1,181 @@
+package io.recship.cli;
+
+import io.recship.fg.BlockSpec;
+import io.recship.fg.ConfigSource;
+import io.recship.fg.FeatureGenerator;
+import io.recship.fg.FgConfigException;
+import io.recship.fg.FgOptions;
+import io.recship.fg.Finding;
+import io.recship.fg.RuleChecker;
+import io.recship.fg.RuleSet;
+import io.recship.fg.Severity;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code recship validate}: checks fg.json (and mc.json) and prints every finding. */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check an fg.json (and mc.json) against what RecIS accepts and, by default, what main-search RTP serving accepts.",
+      "Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 input unreadable (missing file, malformed JSON)."
+    })
+final class ValidateCommand implements Callable<Integer> {
+
+  /** Which rule sets a delivery target needs. */
+  enum Target {
+    RTP_MAIN_SEARCH("rtp-main-search", RuleSet.rtpMainSearch()),
+    RECIS("recis", RuleSet.recis());
+
+    final String cliName;
+    final Set<RuleSet> sets;
+
+    Target(String cliName, Set<RuleSet> sets) {
+      this.cliName = cliName;
+      this.sets = sets;
+    }
+
+    @Override
+    public String toString() {
+      return cliName;
+    }
+
+    static final class Converter implements CommandLine.ITypeConverter<Target> {
+      @Override
+      public Target convert(String value) {
+        for (Target t : values()) {
+          if (t.cliName.equalsIgnoreCase(value) || t.name().equalsIgnoreCase(value)) {
+            return t;
+          }
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a target; use rtp-main-search or recis");
+      }
+    }
+
+    static final class Names extends ArrayList<String> {
+      private static final long serialVersionUID = 1L;
+
+      Names() {
+        super(List.of("rtp-main-search", "recis"));
+      }
+    }
+  }
+
+  enum Format {
+    TEXT,
+    JSON;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--fg", required = true, paramLabel = "FILE", description = "The fg.json to check.")
+  Path fg;
+
+  @Option(names = "--mc", paramLabel = "FILE", description = "The mc.json (blocks); without it MC-* rules are skipped.")
+  @Nullable Path mc;
+
+  @Option(names = "--lower-case", description = "Lowercase both files first, as RecIS build_fg(lower_case=True) does.")
+  boolean lowerCase;
+
+  @Option(names = "--devel-mode", description = "RecIS devel_mode: String features with gen_key_type idle/mask only warn.")
+  boolean develMode;
+
+  @Option(
+      names = "--target",
+      paramLabel = "TARGET",
+      defaultValue = "rtp-main-search",
+      converter = Target.Converter.class,
+      completionCandidates = Target.Names.class,
+      description = "rtp-main-search (RecIS + main-search RTP rules) or recis (RecIS rules only). Default: ${DEFAULT-VALUE}.")
+  Target target = Target.RTP_MAIN_SEARCH;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (for people) or json (an array of findings). Default: ${DEFAULT-VALUE}.")
+  Format format = Format.TEXT;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    FgOptions options = new FgOptions(lowerCase, develMode);
+    ConfigSource fgSource;
+    @Nullable ConfigSource mcSource;
+    List<Finding> findings;
+    try {
+      fgSource = ConfigSource.read(fg);
+      mcSource = mc == null ? null : ConfigSource.read(mc);
+      findings = RuleChecker.check(fgSource, mcSource, options, target.sets);
+    } catch (FgConfigException e) {
+      err.println("recship validate: " + e.getMessage());
+      err.flush();
+      return RecShipCli.UNREADABLE;
+    }
+    boolean errors = RuleChecker.hasErrors(findings);
+    if (format == Format.JSON) {
+      out.println(FindingsJson.write(findings));
+    } else {
+      printText(out, findings, errors ? null : blocks(fgSource, mcSource, options));
+    }
+    out.flush();
+    return errors ? RecShipCli.FINDINGS : RecShipCli.OK;
+  }
+
+  /** The block shapes a dense model will see, shown when the configs are valid. */
+  private @Nullable List<BlockSpec> blocks(ConfigSource fgSource, @Nullable ConfigSource mcSource, FgOptions options) {
+    if (mcSource == null) {
+      return null;
+    }
+    return FeatureGenerator.load(fgSource, mcSource, options).blocks();
+  }
+
+  private void printText(PrintWriter out, List<Finding> findings, @Nullable List<BlockSpec> blocks) {
+    // fg.json first, then mc.json; within a file errors before warnings, each in document order
+    for (String file : files()) {
+      for (Severity sev : Severity.values()) {
+        for (Finding f : findings) {
+          if (f.file().equals(file) && f.severity() == sev) {
+            out.println(f.format());
+          }
+        }
+      }
+    }
+    long errorCount = findings.stream().filter(Finding::isError).count();
+    long warningCount = findings.size() - errorCount;
+    if (!findings.isEmpty()) {
+      out.println();
+    }
+    out.println((errorCount == 0 ? "ok: " : "") + plural(errorCount, "error") + ", " + plural(warningCount, "warning")
+        + " in " + String.join(" + ", files()) + " (target " + target + ")");
+    if (blocks != null) {
+      out.println("blocks: " + blocks.stream().map(BlockSpec::toString).collect(Collectors.joining(", ")));
+    }
+  }
+
+  private List<String> files() {
+    List<String> files = new ArrayList<>();
+    files.add(fg.toString());
+    if (mc != null) {
+      files.add(mc.toString());
+    }
+    return files;
+  }
+
+  private static String plural(long n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
+  }
+}

@@ -1,0 +1,143 @@
+package io.recship.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ValidateCommandTest {
+  private static final Path EXAMPLE = Path.of("../examples/java/src/main/resources/ctr");
+
+  /** Runs the real command line in-process and captures what it prints. */
+  record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = RecShipCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static String resource(String name) {
+    try {
+      return Path.of(ValidateCommandTest.class.getResource("/validate/" + name).toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void exampleConfigValidatesWithNoFindingsAndExitZero() {
+    String fg = EXAMPLE.resolve("fg.json").toString();
+    String mc = EXAMPLE.resolve("mc.json").toString();
+    Run r = run("validate", "--fg", fg, "--mc", mc);
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(
+        "ok: 0 errors, 0 warnings in " + fg + " + " + mc + " (target rtp-main-search)\n"
+            + "blocks: user[28], item[25], click_seq[20, 24]\n");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void lookupWithoutBucketSizeExitsOneNamingFeatureAndRule() {
+    Run r = run("validate", "--fg", resource("fg-hb0.json"), "--mc", resource("mc.json"));
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).containsPattern("error\\[RTP-HB0\\] .*fg-hb0\\.json:4:5 feature 'user_id': hash_bucket_size is missing")
+        .contains("1 error, 0 warnings")
+        .doesNotContain("blocks:");
+  }
+
+  @Test
+  void recisTargetDoesNotApplyRtpRules() {
+    Run r = run("validate", "--fg", resource("fg-hb0.json"), "--mc", resource("mc.json"), "--target", "recis");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("ok: 0 errors").contains("(target recis)");
+  }
+
+  @Test
+  void multihashFeatureExitsOneWithRtpMh() {
+    Run r = run("validate", "--fg", resource("fg-multihash.json"), "--mc", resource("mc.json"));
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("error[RTP-MH]").contains("feature 'gender': multihash");
+  }
+
+  @Test
+  void malformedJsonExitsTwoWithPosition() {
+    Run r = run("validate", "--fg", resource("fg-malformed.json"), "--mc", resource("mc.json"));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).containsPattern("fg-malformed\\.json:\\d+:\\d+: malformed JSON");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void missingFileExitsTwo() {
+    Run r = run("validate", "--fg", "no/such/fg.json");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("no/such/fg.json: no such file");
+  }
+
+  @Test
+  void jsonFormatPrintsAParseableArrayOfFindings() throws Exception {
+    Run r = run("validate", "--fg", resource("fg-multihash.json"), "--mc", resource("mc.json"), "--format", "json");
+    assertThat(r.exit()).isEqualTo(1);
+    JsonNode arr = new ObjectMapper().readTree(r.out());
+    assertThat(arr.isArray()).isTrue();
+    assertThat(arr).hasSize(1);
+    JsonNode f = arr.get(0);
+    assertThat(f.get("ruleId").asText()).isEqualTo("RTP-MH");
+    assertThat(f.get("severity").asText()).isEqualTo("error");
+    assertThat(f.get("subject").asText()).isEqualTo("gender");
+    assertThat(f.get("pointer").asText()).isEqualTo("/features/2/compress_strategy");
+    assertThat(f.get("line").asInt()).isPositive();
+    assertThat(f.get("file").asText()).endsWith("fg-multihash.json");
+  }
+
+  @Test
+  void jsonFormatOfAValidConfigIsAnEmptyArray() throws Exception {
+    Run r = run("validate", "--fg", EXAMPLE.resolve("fg.json").toString(), "--format", "JSON");
+    assertThat(r.exit()).isZero();
+    assertThat(new ObjectMapper().readTree(r.out())).isEmpty();
+  }
+
+  @Test
+  void lowerCaseAndDevelModeReachTheChecker() {
+    Run strict = run("validate", "--fg", resource("fg-hb0.json"), "--target", "recis", "--lower-case", "--devel-mode");
+    assertThat(strict.exit()).isZero();
+    assertThat(strict.out()).contains("in " + resource("fg-hb0.json") + " (target recis)");
+  }
+
+  @Test
+  void unknownTargetIsAUsageErrorNamingTheChoices() {
+    Run r = run("validate", "--fg", "x.json", "--target", "tpu");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("'tpu' is not a target; use rtp-main-search or recis");
+  }
+
+  @Test
+  void helpAndVersionWork() {
+    Run help = run("--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("Usage: recship").contains("validate");
+    Run vhelp = run("validate", "--help");
+    assertThat(vhelp.out()).contains("--fg=FILE").contains("--target=TARGET").contains("Exit codes");
+    Run version = run("--version");
+    assertThat(version.exit()).isZero();
+    assertThat(version.out()).matches("recship \\d+\\.\\d+\\.\\d+.*\\n");
+  }
+
+  @Test
+  void noSubcommandPrintsUsageAndFails() {
+    Run r = run();
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Usage: recship").contains("a subcommand is required");
+  }
+}
