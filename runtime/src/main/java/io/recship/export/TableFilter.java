@@ -2,6 +2,7 @@ package io.recship.export;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.recship.checkpoint.RecisLayout;
 import io.recship.checkpoint.SafetensorsReader;
 import io.recship.checkpoint.TensorInfo;
 import java.io.ByteArrayOutputStream;
@@ -14,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code filterSparseOpt}: rewrites a checkpoint's safetensors file with only the {@code id} and
@@ -27,26 +27,16 @@ import org.jspecify.annotations.Nullable;
  * with 1-8 spaces); that writer takes element callbacks only, hence this byte-level copy.
  */
 final class TableFilter {
-  static final Set<String> KEPT_SLOTS = Set.of("id", "embedding");
+  static final Set<String> KEPT_SLOTS = Set.of(RecisLayout.ID_SLOT, RecisLayout.EMBEDDING_SLOT);
 
   private static final JsonFactory JSON = new JsonFactory();
 
   private TableFilter() {}
 
-  /**
-   * The slot of a RecIS table key {@code <shared_name>.<slot>/part_<i>_<n>}, or null if the key
-   * is not a table slot (a dense tensor or optimizer scalar).
-   */
-  static @Nullable String slotOf(String key) {
-    int slash = key.indexOf("/part_");
-    String base = slash < 0 ? key : key.substring(0, slash);
-    int dot = base.lastIndexOf('.');
-    return dot < 0 ? null : base.substring(dot + 1);
-  }
-
+  /** True for the {@code id} and {@code embedding} slots of a {@code <shared>.<slot>/part_i_n} key. */
   static boolean kept(String key) {
-    String slot = slotOf(key);
-    return slot != null && KEPT_SLOTS.contains(slot) && key.contains("/part_");
+    RecisLayout.Key k = RecisLayout.parseKey(key);
+    return k != null && KEPT_SLOTS.contains(k.slot());
   }
 
   /** The tensors {@link #filter} keeps from {@code source}, in header order. */

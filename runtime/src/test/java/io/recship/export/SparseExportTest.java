@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.recship.checkpoint.CheckpointException;
 import io.recship.checkpoint.SafetensorsReader;
+import io.recship.checkpoint.SparseCheckpointReader;
 import io.recship.checkpoint.SafetensorsWriter;
 import io.recship.checkpoint.TensorEntry;
 import io.recship.checkpoint.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,9 +60,9 @@ class SparseExportTest {
   }
 
   @Test
-  void slotOfReadsRecisTableKeys() {
-    assertThat(TableFilter.slotOf("user.id/part_0_2")).isEqualTo("id");
-    assertThat(TableFilter.slotOf("a.b.embedding/part_1_2")).isEqualTo("embedding");
+  void keepsOnlyIdAndEmbeddingKeys() {
+    assertThat(TableFilter.kept("user.id/part_0_2")).isTrue();
+    assertThat(TableFilter.kept("a.b.embedding/part_1_2")).isTrue();
     assertThat(TableFilter.kept("user.sparse_adam_exp_avg/part_0_1")).isFalse();
     assertThat(TableFilter.kept("sparse_adamw_step")).isFalse();
   }
@@ -74,6 +77,7 @@ class SparseExportTest {
             "tensorkey.json",
             "index",
             "dense.safetensors.tmp",
+            "dense.safetensors",
             "torch_rank_weights_embs_table_multi_shard.json")) {
       Files.writeString(ckpt.resolve(n), n);
     }
@@ -119,6 +123,35 @@ class SparseExportTest {
     assertThatThrownBy(() -> TableFilter.filter(src, tmp.resolve("out.safetensors")))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("truncated");
+  }
+
+  @Test
+  void filteredExportHoldsNoOptimizerSlotsAndStaysAReadableCheckpoint() throws IOException {
+    Path ckpt = Files.createDirectories(tmp.resolve("ckpt"));
+    TestCheckpoints.write(ckpt, TestCheckpoints.table("user", 5, 4), TestCheckpoints.table("item", 3, 2));
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    List<Path> files = SparseExport.checkpointFiles(ckpt);
+    SparseExport.filter(files, out);
+    SparseExport.writeFilteredManifests(ckpt, out);
+    for (String manifest : SparseExport.TABLE_MANIFESTS) {
+      assertThat(Files.readString(out.resolve(manifest))).doesNotContain("sparse_adamw");
+    }
+    try (Stream<Path> s = Files.list(out)) {
+      for (Path f : s.filter(p -> p.toString().endsWith("safetensors")).toList()) {
+        assertThat(keys(f)).allMatch(k -> k.contains(".id/") || k.contains(".embedding/"));
+      }
+    }
+    try (SparseCheckpointReader r = SparseCheckpointReader.open(out);
+        SparseCheckpointReader orig = SparseCheckpointReader.open(ckpt)) {
+      assertThat(r.tables()).containsExactly("item", "user");
+      assertThat(r.slots("user")).containsExactly("embedding");
+      assertThat(r.ids("user")).containsExactly(orig.ids("user"));
+      List<float[]> rows = new ArrayList<>();
+      r.readSlot("user", "embedding", (id, values) -> rows.add(values.clone()));
+      List<float[]> origRows = new ArrayList<>();
+      orig.readSlot("user", "embedding", (id, values) -> origRows.add(values.clone()));
+      assertThat(rows).usingRecursiveComparison().isEqualTo(origRows);
+    }
   }
 
   static List<String> keys(Path file) {
