@@ -556,8 +556,9 @@ public final class Tensor implements AutoCloseable {
         () -> "torch.masked_fill({0}, {1}, " + Py.num(value) + ")",
         () -> {
           try (NDManager tmp = array.getManager().newSubManager()) {
-            NDArray fill = tmp.full(new Shape(), value.floatValue(), array.getDataType());
-            NDArray out = NDArrays.where(mask.array, fill, array);
+            Shape shape = broadcastShape("maskedFill", array.getShape(), mask.array.getShape());
+            NDArray fill = tmp.full(shape, value.floatValue(), array.getDataType());
+            NDArray out = NDArrays.where(broadcastIn(tmp, mask.array, shape), fill, broadcastIn(tmp, array, shape));
             out.attach(array.getManager());
             return out;
           }
@@ -571,7 +572,19 @@ public final class Tensor implements AutoCloseable {
     return dispatch(
         "where",
         () -> "torch.where({0}, {1}, {2})",
-        () -> NDArrays.where(condition.array, a.array, b.array),
+        () -> {
+          try (NDManager tmp = a.array.getManager().newSubManager()) {
+            Shape shape =
+                broadcastShape("where", condition.array.getShape(), a.array.getShape(), b.array.getShape());
+            NDArray out =
+                NDArrays.where(
+                    broadcastIn(tmp, condition.array, shape),
+                    broadcastIn(tmp, a.array, shape),
+                    broadcastIn(tmp, b.array, shape));
+            out.attach(a.array.getManager());
+            return out;
+          }
+        },
         condition,
         a,
         b);
@@ -612,6 +625,38 @@ public final class Tensor implements AutoCloseable {
     NDManager owner = TensorScope.currentManager();
     // Factories have no inputs a graph could express them against: a trace rejects them.
     return dispatch(op, () -> null, () -> make.apply(owner));
+  }
+
+  /** NumPy/PyTorch broadcasting of shapes; DJL's where does not broadcast by itself. */
+  private static Shape broadcastShape(String op, Shape... shapes) {
+    int rank = 0;
+    for (Shape s : shapes) {
+      rank = Math.max(rank, s.dimension());
+    }
+    long[] out = new long[rank];
+    java.util.Arrays.fill(out, 1);
+    for (Shape s : shapes) {
+      int offset = rank - s.dimension();
+      for (int i = 0; i < s.dimension(); i++) {
+        long d = s.get(i);
+        long o = out[offset + i];
+        if (d != o && d != 1 && o != 1) {
+          throw new IllegalArgumentException(
+              op + ": shapes " + java.util.Arrays.toString(shapes) + " do not broadcast");
+        }
+        out[offset + i] = o == 1 ? d : o;
+      }
+    }
+    return new Shape(out);
+  }
+
+  private static NDArray broadcastIn(NDManager tmp, NDArray a, Shape shape) {
+    if (a.getShape().equals(shape)) {
+      return a;
+    }
+    NDArray b = a.broadcast(shape);
+    b.attach(tmp);
+    return b;
   }
 
   private NDArrayEx ex() {
