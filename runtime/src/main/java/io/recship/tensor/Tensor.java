@@ -490,7 +490,7 @@ public final class Tensor implements AutoCloseable {
   public Tensor toType(DType type) {
     return dispatch(
         "toType",
-        () -> "{0}.to(" + type.torchName() + ")",
+        () -> "torch.to({0}, " + type.scalarTypeCode() + ")",
         () -> array.toType(type.toDjl(), true),
         this);
   }
