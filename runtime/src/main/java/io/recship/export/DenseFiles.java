@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import io.recship.tensor.DType;
 import io.recship.tensor.Tensor;
 import java.io.IOException;
@@ -36,8 +37,12 @@ final class DenseFiles {
   static void writeOutputInfo(Path dir, List<String> names, List<Tensor> outputs)
       throws IOException {
     try (JsonGenerator g = open(dir.resolve(OUTPUT_INFO))) {
+      // Python's json.dump(indent=4): "key": value, every array element on its own line
       DefaultPrettyPrinter pp =
           new DefaultPrettyPrinter()
+              .withSeparators(
+                  Separators.createDefaultInstance()
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
               .withObjectIndenter(new DefaultIndenter("    ", "\n"))
               .withArrayIndenter(new DefaultIndenter("    ", "\n"));
       g.setPrettyPrinter(pp);
