@@ -1,0 +1,99 @@
+package io.recship.fg;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks fg.json and mc.json against what RecIS accepts ({@link RuleSet#STRUCTURAL}) and what
+ * main-search RTP serving accepts ({@link RuleSet#RTP_MAIN_SEARCH}); ids and messages follow
+ * recis-reference §7. Every rule violation is a {@link Finding}; findings come in document order,
+ * fg.json first.
+ *
+ * <table>
+ *   <caption>Rules</caption>
+ *   <tr><th>id</th><th>set</th><th>severity</th><th>what</th></tr>
+ *   <tr><td>FG-TYPE</td><td>structural</td><td>error</td><td>a known key has the wrong JSON type (e.g. {@code "hash_bucket_size": "abc"}); the feature's other checks wait until it is fixed</td></tr>
+ *   <tr><td>FG-REQ</td><td>structural</td><td>error</td><td>missing feature_name, feature_type, value_type, gen_key_type, gen_val_type; sequence groups: feature_name, sequence_length &gt; 0, non-empty features</td></tr>
+ *   <tr><td>FG-ENUM</td><td>structural</td><td>error</td><td>value_type, gen_key_type, gen_val_type, hash_type, combiner, emb_type, emb_device, compress_strategy syntax</td></tr>
+ *   <tr><td>FG-HASHTYPE-FARM</td><td>structural</td><td>error</td><td>{@code hash_type: "farm"}</td></tr>
+ *   <tr><td>FG-STRIDLE</td><td>structural</td><td>error (warning in devel mode)</td><td>String with gen_key_type idle or mask</td></tr>
+ *   <tr><td>FG-LOOKUPDIM</td><td>structural</td><td>error</td><td>lookup without a positive embedding_dimension</td></tr>
+ *   <tr><td>FG-BOUND</td><td>structural</td><td>error (warning: not ascending)</td><td>boundary without a comma string of numbers</td></tr>
+ *   <tr><td>FG-NAMES</td><td>structural</td><td>error</td><td>duplicate full names or sequence names; shared_name with conflicting embedding config</td></tr>
+ *   <tr><td>MC-FORMAT, MC-EMPTY, MC-REF, MC-SHAPE, MC-IDENT</td><td>structural</td><td>error</td><td>mc.json shape and references</td></tr>
+ *   <tr><td>RTP-HB0</td><td>rtp</td><td>error</td><td>lookup with hashed/raw ids and hash_bucket_size 0; any ev_hash</td></tr>
+ *   <tr><td>RTP-MH</td><td>rtp</td><td>error</td><td>multihash</td></tr>
+ *   <tr><td>RTP-VOCAB</td><td>rtp</td><td>error</td><td>vocab_dict / vocab_list / vocab_file: an error, as in §7 and TorchEasyRec's ValueError,
+ *       because RecIS ignores the vocabulary while training, so online ids would silently differ</td></tr>
+ *   <tr><td>RTP-F32, RTP-FTYPE, RTP-FARM, RTP-SEQNAME</td><td>rtp</td><td>warning</td><td>advisory (RTP behaviour unconfirmed)</td></tr>
+ * </table>
+ *
+ * <p>RTP rules check every fg.json feature, used in mc or not: RecIS exports the raw fg.json, so
+ * online RTP generates all of them.
+ */
+public final class RuleChecker {
+  private RuleChecker() {}
+
+  /**
+   * Checks files. Throws {@link FgConfigException} only when a file is not JSON at all (syntax
+   * error, empty); everything else, wrong JSON types included, is a finding with line and column.
+   *
+   * @param mc null to check fg.json alone (no MC-* rules)
+   */
+  public static List<Finding> check(ConfigSource fg, @Nullable ConfigSource mc, FgOptions options, Set<RuleSet> sets) {
+    FgParser.ParsedFg pf = FgParser.readFg(fg, options);
+    FgParser.ParsedMc pm = mc == null ? null : FgParser.readMc(mc, options);
+    Rules rules = run(pf, pm, options, sets);
+    List<Finding> fgAll = new ArrayList<>(pf.problems());
+    fgAll.addAll(rules.fgFindings);
+    List<Finding> out = new ArrayList<>(Locator.locate(pf.text(), fgAll));
+    if (pm != null) {
+      List<Finding> mcAll = new ArrayList<>(pm.problems());
+      mcAll.addAll(rules.mcFindings);
+      out.addAll(Locator.locate(pm.text(), mcAll));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Checks configs built in code (or parsed earlier). Findings carry JSON pointers but no line
+   * numbers. With {@code options.lowerCase()} the configs are lowercased first, as RecIS would.
+   */
+  public static List<Finding> check(FgConfig fg, @Nullable McConfig mc, FgOptions options, Set<RuleSet> sets) {
+    FgConfig f = options.lowerCase() ? Lowering.lower(fg) : fg;
+    McConfig m = mc == null ? null : options.lowerCase() ? Lowering.lower(mc) : mc;
+    Rules rules = new Rules(f.sourceName(), m == null ? "mc.json" : m.sourceName(), options, sets);
+    FgIndex index = new FgIndex(f, FgIndex.pointersOf(f), Collections.newSetFromMap(new IdentityHashMap<>()));
+    rules.checkFg(index, true);
+    if (m != null) {
+      rules.checkMc(index, m, Set.of());
+    }
+    List<Finding> out = new ArrayList<>(rules.fgFindings);
+    out.addAll(rules.mcFindings);
+    return List.copyOf(out);
+  }
+
+  /** True if any finding is an error. */
+  public static boolean hasErrors(List<Finding> findings) {
+    for (Finding f : findings) {
+      if (f.isError()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Rules run(FgParser.ParsedFg pf, FgParser.@Nullable ParsedMc pm, FgOptions options, Set<RuleSet> sets) {
+    Rules rules = new Rules(pf.config().sourceName(), pm == null ? "mc.json" : pm.config().sourceName(), options, sets);
+    FgIndex index = new FgIndex(pf.config(), pf.pointers(), pf.mistyped());
+    rules.checkFg(index, pf.hasFeaturesKey());
+    if (pm != null) {
+      rules.checkMc(index, pm.config(), pm.malformedBlocks());
+    }
+    return rules;
+  }
+}

@@ -1,0 +1,511 @@
+package io.recship.fg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** The rules of {@link RuleChecker}; one instance per run, every check O(features + mc entries). */
+final class Rules {
+  static final String FG_TYPE = "FG-TYPE";
+  static final String FG_REQ = "FG-REQ";
+  static final String FG_ENUM = "FG-ENUM";
+  static final String FG_HASHTYPE_FARM = "FG-HASHTYPE-FARM";
+  static final String FG_STRIDLE = "FG-STRIDLE";
+  static final String FG_LOOKUPDIM = "FG-LOOKUPDIM";
+  static final String FG_BOUND = "FG-BOUND";
+  static final String FG_NAMES = "FG-NAMES";
+  static final String MC_FORMAT = "MC-FORMAT";
+  static final String MC_EMPTY = "MC-EMPTY";
+  static final String MC_REF = "MC-REF";
+  static final String MC_SHAPE = "MC-SHAPE";
+  static final String MC_IDENT = "MC-IDENT";
+  static final String RTP_HB0 = "RTP-HB0";
+  static final String RTP_MH = "RTP-MH";
+  static final String RTP_F32 = "RTP-F32";
+  static final String RTP_FTYPE = "RTP-FTYPE";
+  static final String RTP_VOCAB = "RTP-VOCAB";
+  static final String RTP_FARM = "RTP-FARM";
+  static final String RTP_SEQNAME = "RTP-SEQNAME";
+
+  private static final Set<String> EMB_TYPES = Set.of("float", "fp16", "bf16", "int8");
+  private static final Set<String> EMB_DEVICES = Set.of("cpu", "cuda");
+  private static final Set<String> RTP_FEATURE_TYPES =
+      Set.of("id_feature", "raw_feature", "combo_feature", "match_feature", "lookup_feature", "overlap_feature");
+  private static final List<String> VOCAB_KEYS = List.of("vocab_dict", "vocab_list", "vocab_file");
+  private static final Set<String> HB0_KEY_TYPES = Set.of("hash", "idle", "mask", "ev_hash_mod");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Set<String> RESERVED =
+      Set.of("False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+          "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+          "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+          "self", "torch");
+
+  private final String fgFile;
+  private final String mcFile;
+  private final FgOptions options;
+  private final boolean structural;
+  private final boolean rtp;
+  final List<Finding> fgFindings = new ArrayList<>();
+  final List<Finding> mcFindings = new ArrayList<>();
+
+  Rules(String fgFile, String mcFile, FgOptions options, Set<RuleSet> sets) {
+    this.fgFile = fgFile;
+    this.mcFile = mcFile;
+    this.options = options;
+    this.structural = sets.contains(RuleSet.STRUCTURAL);
+    this.rtp = sets.contains(RuleSet.RTP_MAIN_SEARCH);
+  }
+
+  private void fg(String rule, Severity sev, @Nullable String subject, String pointer, String message) {
+    fgFindings.add(new Finding(rule, sev, subject, message, fgFile, pointer));
+  }
+
+  private void mc(String rule, @Nullable String subject, String pointer, String message) {
+    mcFindings.add(new Finding(rule, Severity.ERROR, subject, message, mcFile, pointer));
+  }
+
+  // ---- fg.json ---------------------------------------------------------------------------------
+
+  void checkFg(FgIndex index, boolean hasFeaturesKey) {
+    if (structural && !hasFeaturesKey) {
+      fg(FG_REQ, Severity.ERROR, null, "/features",
+          "fg.json has no \"features\" list; RecIS reads only that key: add \"features\": [ ...feature objects... ]");
+    }
+    Map<String, FgIndex.Slot> seen = new HashMap<>();
+    Map<String, FgIndex.Slot> sharedFirst = new HashMap<>();
+    Map<String, SequenceConfig> seqSeen = new HashMap<>();
+    SequenceConfig currentSeq = null;
+    for (FgIndex.Slot s : index.slots) {
+      if (s.seq != null && s.seq != currentSeq) {
+        currentSeq = s.seq;
+        checkSequence(index, s.seq, seqSeen);
+      }
+      if (s.mistyped) {
+        continue; // FG-TYPE already reported; other checks would only echo it
+      }
+      if (structural) {
+        checkFeature(s);
+        checkNames(s, seen, sharedFirst);
+      }
+      if (rtp) {
+        checkRtp(s);
+      }
+    }
+    // groups without sub-features have no slots
+    for (FgEntry e : index.fg.entries()) {
+      if (e instanceof SequenceConfig sc && sc.features().isEmpty()) {
+        checkSequence(index, sc, seqSeen);
+      }
+    }
+  }
+
+  private void checkSequence(FgIndex index, SequenceConfig seq, Map<String, SequenceConfig> seqSeen) {
+    if (index.mistyped.contains(seq)) {
+      return;
+    }
+    String ptr = index.pointer(seq);
+    String name = seq.sequenceName();
+    String label = "sequence group '" + name + "'";
+    if (structural) {
+      if (!seq.has(Keys.FEATURE_NAME)) {
+        fg(FG_REQ, Severity.ERROR, name, ptr + "/feature_name",
+            label + " is missing required key \"feature_name\"; RecIS reads it for every sequence group: add \"feature_name\": \""
+                + name + "\"");
+      }
+      if (!seq.has(Keys.SEQUENCE_LENGTH)) {
+        fg(FG_REQ, Severity.ERROR, name, ptr + "/sequence_length",
+            label + " is missing required key \"sequence_length\"; add the number of steps RecIS pads/truncates to, e.g. \"sequence_length\": 50");
+      } else if (seq.sequenceLength() <= 0) {
+        fg(FG_REQ, Severity.ERROR, name, ptr + "/sequence_length",
+            label + ": sequence_length must be a positive integer, got " + seq.get(Keys.SEQUENCE_LENGTH));
+      }
+      if (!seq.has(Keys.FEATURES)) {
+        fg(FG_REQ, Severity.ERROR, name, ptr + "/features",
+            label + " is missing its \"features\" list of sub-features; add \"features\": [ ... ]");
+      } else if (seq.features().isEmpty()) {
+        fg(FG_REQ, Severity.ERROR, name, ptr + "/features",
+            label + " has an empty \"features\" list; add at least one sub-feature or remove the group");
+      }
+      if (name != null) {
+        SequenceConfig prev = seqSeen.putIfAbsent(name, seq);
+        if (prev != null && prev != seq) {
+          fg(FG_NAMES, Severity.ERROR, name, ptr + "/sequence_name",
+              label + " is defined twice (first at " + index.pointer(prev) + "); sequence names name mc blocks and must be unique"
+                  + afterLowercasing());
+        }
+      }
+    }
+    if (rtp && name != null) {
+      String fname = seq.featureName();
+      boolean cloned = seq.fromFeature() != null || seq.features().stream().anyMatch(f -> f.fromFeature() != null);
+      if (fname != null && !fname.equals(name) && !cloned) {
+        fg(RTP_SEQNAME, Severity.WARNING, name, ptr + "/feature_name",
+            label + ": feature_name '" + fname + "' differs from sequence_name '" + name
+                + "'; RTP expects them to be the same unless from_feature reads another sequence. Set \"feature_name\": \""
+                + name + "\"");
+      }
+    }
+  }
+
+  private void checkFeature(FgIndex.Slot s) {
+    FeatureConfig f = s.cfg;
+    String subj = s.fullName;
+    String ptr = s.pointer;
+    for (String key : Keys.REQUIRED_ORDER) {
+      if (!f.has(key)) {
+        fg(FG_REQ, Severity.ERROR, subj, ptr + "/" + key,
+            s.label + " is missing required key \"" + key + "\"; " + requiredHint(key));
+      }
+    }
+    String valueType = f.valueType();
+    if (valueType != null && ValueType.fromFgName(valueType) == null) {
+      fg(FG_ENUM, Severity.ERROR, subj, ptr + "/value_type",
+          s.label + ": unsupported value_type '" + valueType + "' (allowed: string, double, integer; any case)");
+    }
+    String key = f.genKeyType();
+    if (key != null && GenKeyType.fromFgName(key) == null) {
+      String hint = key.equals("mod")
+          ? "; RecIS does not accept 'mod' (TorchEasyRec writes it for RTP): use \"hash\" with a hash_bucket_size"
+          : caseHint(key, GenKeyType.fromFgName(key.toLowerCase(Locale.ROOT)) != null);
+      fg(FG_ENUM, Severity.ERROR, subj, ptr + "/gen_key_type",
+          s.label + ": unsupported gen_key_type '" + key
+              + "' (allowed: idle, boundary, hash, multihash, mask, ev_hash, ev_hash_mod)" + hint);
+    }
+    String val = f.genValType();
+    if (val != null && GenValType.fromFgName(val) == null) {
+      fg(FG_ENUM, Severity.ERROR, subj, ptr + "/gen_val_type",
+          s.label + ": unsupported gen_val_type '" + val + "' (allowed: idle, lookup, multihash_lookup)"
+              + caseHint(val, GenValType.fromFgName(val.toLowerCase(Locale.ROOT)) != null));
+    }
+    if (f.has(Keys.HASH_TYPE)) {
+      String ht = f.hashType();
+      if (ht.equals("farm")) {
+        fg(FG_HASHTYPE_FARM, Severity.ERROR, subj, ptr + "/hash_type",
+            s.label + ": hash_type 'farm' is not accepted by RecIS (KeyError, although its docs mention it); use 'farmhash'");
+      } else if (HashType.fromFgName(ht) == null) {
+        fg(FG_ENUM, Severity.ERROR, subj, ptr + "/hash_type",
+            s.label + ": unsupported hash_type '" + ht + "' (allowed: farmhash, murmur, ev_hash)");
+      }
+    }
+    if (f.has(Keys.COMBINER) && Combiner.fromFgName(f.combiner()) == null) {
+      fg(FG_ENUM, Severity.ERROR, subj, ptr + "/combiner",
+          s.label + ": unsupported combiner '" + f.combiner() + "' (allowed: mean, sum"
+              + (f.combiner().equals("tile") ? "; 'tile' needs combiner_kwargs, which fg.json cannot pass)" : ")"));
+    }
+    String embType = f.embType();
+    if (embType != null && !EMB_TYPES.contains(embType)) {
+      fg(FG_ENUM, Severity.ERROR, subj, ptr + "/emb_type",
+          s.label + ": unsupported emb_type '" + embType + "' (allowed: float, fp16, bf16, int8)");
+    }
+    String embDevice = f.embDevice();
+    if (embDevice != null && !EMB_DEVICES.contains(embDevice)) {
+      fg(FG_ENUM, Severity.ERROR, subj, ptr + "/emb_device",
+          s.label + ": unsupported emb_device '" + embDevice + "' (allowed: cpu, cuda)");
+    }
+    String cs = f.compressStrategy();
+    if (cs != null) {
+      try {
+        CompressStrategy.parse(cs);
+      } catch (IllegalArgumentException e) {
+        fg(FG_ENUM, Severity.ERROR, subj, ptr + "/compress_strategy",
+            s.label + ": compress_strategy '" + cs + "' " + e.getMessage()
+                + "; write \"<yx|mh>:<bucket>,<bucket>,...:<concat|mean|sum>:<n>\", e.g. \"yx:50,50,50,50:concat:4\"");
+      }
+    } else if (GenValType.MULTIHASH_LOOKUP.fgName().equals(val)) {
+      fg(FG_ENUM, Severity.ERROR, subj, ptr + "/compress_strategy",
+          s.label + ": gen_val_type multihash_lookup needs a compress_strategy such as \"yx:50,50,50,50:concat:4\"");
+    }
+    if (valueType != null && valueType.equalsIgnoreCase("string") && ("idle".equals(key) || "mask".equals(key))) {
+      String msg = s.label + ": String value_type cannot use gen_key_type=" + key
+          + " (RecIS raises NotImplementedError); use gen_key_type \"hash\" with a hash_bucket_size";
+      fg(FG_STRIDLE, options.develMode() ? Severity.WARNING : Severity.ERROR, subj, ptr + "/gen_key_type",
+          options.develMode() ? msg + " (tolerated in devel mode, values may be wrong)" : msg);
+    }
+    if (GenValType.LOOKUP.fgName().equals(val) || GenValType.MULTIHASH_LOOKUP.fgName().equals(val)) {
+      Integer dim = f.embeddingDimension();
+      if (dim == null || dim <= 0) {
+        String got = dim == null ? "" : " (got " + dim + ")";
+        String hint = f.has("embedding_dim") ? "; the key is \"embedding_dimension\", RecIS ignores \"embedding_dim\"" : "; add e.g. \"embedding_dimension\": 16";
+        fg(FG_LOOKUPDIM, Severity.ERROR, subj, ptr + "/embedding_dimension",
+            s.label + ": gen_val_type=" + val + " requires a positive integer embedding_dimension" + got + hint);
+      }
+    }
+    if (GenKeyType.BOUNDARY.fgName().equals(key)) {
+      checkBoundaries(s);
+    }
+  }
+
+  private void checkBoundaries(FgIndex.Slot s) {
+    FeatureConfig f = s.cfg;
+    String ptr = s.pointer + "/boundaries";
+    JsonNode b = f.get(Keys.BOUNDARIES);
+    String fix = "; write them as one comma-separated string such as \"0.0,2.0,3.0\"";
+    if (b == null || b.isNull()) {
+      fg(FG_BOUND, Severity.ERROR, s.fullName, ptr, s.label + ": gen_key_type=boundary requires boundaries" + fix);
+      return;
+    }
+    if (!b.isTextual()) {
+      String suggestion = fix;
+      if (b.isArray()) {
+        StringBuilder joined = new StringBuilder();
+        for (JsonNode x : b) {
+          joined.append(joined.length() == 0 ? "" : ",").append(x.asText());
+        }
+        suggestion = "; RecIS splits a string on ',' so a JSON array fails: write \"boundaries\": \"" + joined + "\"";
+      }
+      fg(FG_BOUND, Severity.ERROR, s.fullName, ptr,
+          s.label + ": boundaries must be a comma-separated string of numbers, but is " + Keys.describe(b) + suggestion);
+      return;
+    }
+    String[] parts = b.textValue().split(",", -1);
+    double prev = Double.NEGATIVE_INFINITY;
+    boolean ascending = true;
+    for (String part : parts) {
+      double v;
+      try {
+        v = Double.parseDouble(part.trim());
+      } catch (NumberFormatException e) {
+        fg(FG_BOUND, Severity.ERROR, s.fullName, ptr,
+            s.label + ": boundaries must be a comma-separated string of numbers, but '" + part + "' is not a number" + fix);
+        return;
+      }
+      ascending &= v > prev;
+      prev = v;
+    }
+    if (!ascending) {
+      fg(FG_BOUND, Severity.WARNING, s.fullName, ptr,
+          s.label + ": boundaries '" + b.textValue() + "' are not strictly ascending; bucketize expects sorted boundaries");
+    }
+  }
+
+  private void checkNames(FgIndex.Slot s, Map<String, FgIndex.Slot> seen, Map<String, FgIndex.Slot> sharedFirst) {
+    if (s.fullName == null) {
+      return;
+    }
+    FgIndex.Slot prev = seen.putIfAbsent(s.fullName, s);
+    if (prev != null) {
+      fg(FG_NAMES, Severity.ERROR, s.fullName, s.pointer + "/feature_name",
+          s.label + " is defined twice (first at " + prev.pointer + ")" + afterLowercasing()
+              + "; full names (sequence_name + \"_\" + feature_name for sub-features) must be unique: rename one");
+    }
+    String val = s.cfg.genValType();
+    if (!GenValType.LOOKUP.fgName().equals(val) && !GenValType.MULTIHASH_LOOKUP.fgName().equals(val)) {
+      return;
+    }
+    String shared = s.cfg.sharedName();
+    if (shared == null) {
+      return;
+    }
+    FgIndex.Slot first = sharedFirst.putIfAbsent(shared, s);
+    if (first == null) {
+      return;
+    }
+    String diff = embeddingDiff(first.cfg, s.cfg);
+    if (diff != null) {
+      fg(FG_NAMES, Severity.ERROR, s.fullName, s.pointer + "/shared_name",
+          "shared_name '" + shared + "' used with conflicting embedding config: " + s.label + " has " + diff
+              + " than " + first.label + " (" + first.pointer + "); features sharing a table must agree on"
+              + " embedding_dimension, emb_type, emb_device and filter_hook, or use different shared_names");
+    }
+  }
+
+  /** What RecIS' coalesced_info compares, with defaults applied; null when equal. */
+  private static @Nullable String embeddingDiff(FeatureConfig a, FeatureConfig b) {
+    if (!Objects.equals(a.embeddingDimension(), b.embeddingDimension())) {
+      return "embedding_dimension " + b.embeddingDimension() + " instead of " + a.embeddingDimension();
+    }
+    String ta = Objects.requireNonNullElse(a.embType(), "float");
+    String tb = Objects.requireNonNullElse(b.embType(), "float");
+    if (!ta.equals(tb)) {
+      return "emb_type '" + tb + "' instead of '" + ta + "'";
+    }
+    String da = Objects.requireNonNullElse(a.embDevice(), "cuda");
+    String db = Objects.requireNonNullElse(b.embDevice(), "cuda");
+    if (!da.equals(db)) {
+      return "emb_device '" + db + "' instead of '" + da + "'";
+    }
+    if (!Objects.equals(a.get(Keys.FILTER_HOOK), b.get(Keys.FILTER_HOOK))) {
+      return "a different filter_hook";
+    }
+    return null;
+  }
+
+  private String afterLowercasing() {
+    return options.lowerCase() ? " (names compared after lowercasing, as lower_case=True does)" : "";
+  }
+
+  private static String requiredHint(String key) {
+    return switch (key) {
+      case Keys.FEATURE_NAME -> "add \"feature_name\": \"<column name>\"";
+      case Keys.FEATURE_TYPE -> "add \"feature_type\": \"id_feature\" (sparse ids) or \"raw_feature\" (dense values)";
+      case Keys.VALUE_TYPE -> "add \"value_type\": \"String\", \"Double\" or \"Integer\"";
+      case Keys.GEN_KEY_TYPE -> "add \"gen_key_type\": \"hash\", \"boundary\" or \"idle\"";
+      default -> "add \"gen_val_type\": \"lookup\" (embedding) or \"idle\" (raw value)";
+    };
+  }
+
+  private String caseHint(String value, boolean lowerWouldWork) {
+    return lowerWouldWork
+        ? "; RecIS compares it case-sensitively: write '" + value.toLowerCase(Locale.ROOT) + "' (or validate with --lower-case if you build_fg(lower_case=True))"
+        : "";
+  }
+
+  private void checkRtp(FgIndex.Slot s) {
+    FeatureConfig f = s.cfg;
+    String subj = s.fullName;
+    String key = f.genKeyType();
+    String val = f.genValType();
+    boolean multihash = GenKeyType.MULTIHASH.fgName().equals(key)
+        || GenValType.MULTIHASH_LOOKUP.fgName().equals(val) || f.has(Keys.COMPRESS_STRATEGY);
+    if (multihash) {
+      String at = f.has(Keys.COMPRESS_STRATEGY) ? "/compress_strategy" : GenKeyType.MULTIHASH.fgName().equals(key) ? "/gen_key_type" : "/gen_val_type";
+      fg(RTP_MH, Severity.ERROR, subj, s.pointer + at,
+          s.label + ": multihash (compress_strategy/gen_key_type=multihash) is not supported by main-search RTP;"
+              + " use gen_key_type \"hash\" with one hash_bucket_size and gen_val_type \"lookup\", without compress_strategy");
+    } else if (GenKeyType.EV_HASH.fgName().equals(key)) {
+      fg(RTP_HB0, Severity.ERROR, subj, s.pointer + "/gen_key_type",
+          s.label + ": gen_key_type ev_hash always uses hash_bucket_size 0 (dynamic hashtable); main-search RTP requires"
+              + " hash_bucket_size > 0: use \"ev_hash_mod\" or \"hash\" with a hash_bucket_size");
+    } else if (GenValType.LOOKUP.fgName().equals(val) && key != null && HB0_KEY_TYPES.contains(key) && f.hashBucketSize() <= 0) {
+      String what = f.has(Keys.HASH_BUCKET_SIZE)
+          ? "hash_bucket_size is " + f.hashBucketSize()
+          : "hash_bucket_size is missing (RecIS default 0)";
+      fg(RTP_HB0, Severity.ERROR, subj, s.pointer + "/hash_bucket_size",
+          s.label + ": " + what + " (dynamic hashtable); main-search RTP requires hash_bucket_size > 0:"
+              + " set \"hash_bucket_size\" to the id space size, e.g. 1000000");
+    }
+    String embType = f.embType();
+    if (embType != null && !embType.equals("float")) {
+      fg(RTP_F32, Severity.WARNING, subj, s.pointer + "/emb_type",
+          s.label + ": emb_type '" + embType + "': RTP sparse weights are expected to be float32; remove emb_type or set \"float\"");
+    }
+    String ft = f.featureType();
+    if (ft != null && !RTP_FEATURE_TYPES.contains(ft)) {
+      fg(RTP_FTYPE, Severity.WARNING, subj, s.pointer + "/feature_type",
+          s.label + ": feature_type '" + ft + "' is not an RTP FG type (id_feature, raw_feature, combo_feature,"
+              + " match_feature, lookup_feature, overlap_feature)");
+    }
+    for (String vocab : VOCAB_KEYS) {
+      if (f.has(vocab)) {
+        fg(RTP_VOCAB, Severity.ERROR, subj, s.pointer + "/" + vocab,
+            s.label + ": " + vocab + " is not supported when exporting to RTP (RecIS ignores it in training, so online"
+                + " ids would not match); remove it and hash the raw value with hash_bucket_size");
+      }
+    }
+    if (f.has(Keys.HASH_TYPE) && !f.hashType().equals(HashType.FARMHASH.fgName()) && !f.hashType().equals("farm")) {
+      fg(RTP_FARM, Severity.WARNING, subj, s.pointer + "/hash_type",
+          s.label + ": hash_type '" + f.hashType() + "': RTP online hashing is farmhash; use \"farmhash\" so offline and online ids agree");
+    }
+  }
+
+  // ---- mc.json ---------------------------------------------------------------------------------
+
+  void checkMc(FgIndex index, McConfig mc, Set<String> malformedBlocks) {
+    if (!structural) {
+      return;
+    }
+    Map<String, String> shortToFull = null; // built on first miss only
+    for (Map.Entry<String, List<String>> e : mc.blocks().entrySet()) {
+      String block = e.getKey();
+      String ptr = "/" + Json.escape(block);
+      if (!IDENTIFIER.matcher(block).matches() || RESERVED.contains(block)) {
+        mc(MC_IDENT, block, ptr,
+            "mc.json: block name '" + block + "' is not usable as an exported graph input name; block names become"
+                + " Python parameter names: use letters, digits and '_', not starting with a digit, and not a Python keyword,"
+                + " 'self' or 'torch'");
+      }
+      List<String> entries = e.getValue();
+      if (entries.isEmpty()) {
+        if (!malformedBlocks.contains(block)) {
+          mc(MC_EMPTY, block, ptr, "mc.json: block '" + block + "' has no features; list at least one feature or remove the block");
+        }
+        continue;
+      }
+      boolean seqBlock = index.sequences.containsKey(block);
+      long[] blockShape = null;
+      String firstName = null;
+      for (int i = 0; i < entries.size(); i++) {
+        String entry = entries.get(i);
+        String full = index.resolve(block, entry);
+        FgIndex.Slot slot = index.byName.get(full);
+        if (slot == null) {
+          if (shortToFull == null) {
+            shortToFull = new HashMap<>();
+            for (FgIndex.Slot x : index.slots) {
+              if (x.seq != null && x.cfg.featureName() != null && x.fullName != null) {
+                shortToFull.putIfAbsent(x.cfg.featureName(), x.fullName);
+              }
+            }
+          }
+          mc(MC_REF, block, ptr + "/" + i,
+              "mc.json: block '" + block + "' references unknown feature '" + full + "'" + refHint(index, block, entry, seqBlock, shortToFull));
+          continue;
+        }
+        if (slot.mistyped) {
+          continue;
+        }
+        long[] shape = slot.shape();
+        if (blockShape == null) {
+          blockShape = shape;
+          firstName = full;
+        } else if (!sameMiddle(blockShape, shape)) {
+          mc(MC_SHAPE, block, ptr + "/" + i,
+              "mc.json: block '" + block + "': '" + full + "' shape " + Shapes.format(shape)
+                  + " cannot be concatenated with block shape " + Shapes.format(blockShape) + " (from '" + firstName
+                  + "'); features in one block need the same rank and sequence length: put sequence features in a block named after their sequence");
+        }
+      }
+    }
+  }
+
+  private static String refHint(FgIndex index, String block, String entry, boolean seqBlock, Map<String, String> shortToFull) {
+    if (seqBlock) {
+      if (index.byName.containsKey(entry) && entry.startsWith(block + "_")) {
+        return "; block '" + block + "' is named after a sequence, so RecIS adds the prefix itself: write '"
+            + entry.substring(block.length() + 1) + "'";
+      }
+      return "; entries of a block named after sequence '" + block + "' are short names of its sub-features ("
+          + subNames(index.sequences.get(block)) + ")";
+    }
+    if (index.sequences.containsKey(entry)) {
+      return "; '" + entry + "' is a sequence group: name a block '" + entry + "' to use its sub-features, or list full names such as '"
+          + entry + "_<sub-feature>'";
+    }
+    String full = shortToFull.get(entry);
+    if (full != null) {
+      return "; did you mean the sequence sub-feature '" + full + "'? Outside a sequence block, sub-features need their '<sequence>_' prefix";
+    }
+    return "; define it in fg.json or fix the name (names are case-sensitive)";
+  }
+
+  private static String subNames(SequenceConfig seq) {
+    StringBuilder sb = new StringBuilder();
+    int n = 0;
+    for (FeatureConfig f : seq.features()) {
+      if (n++ == 10) {
+        return sb.append(", ...").toString();
+      }
+      sb.append(n == 1 ? "" : ", ").append(f.featureName());
+    }
+    return sb.toString();
+  }
+
+  private static boolean sameMiddle(long[] a, long[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length - 1; i++) {
+      if (a[i] != b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
