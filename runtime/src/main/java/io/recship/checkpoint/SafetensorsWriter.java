@@ -1,0 +1,149 @@
+package io.recship.checkpoint;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes safetensors files by streaming: the header is computed from the specs alone, then each
+ * tensor's {@link TensorData} writes its elements through a 1 MiB buffer straight to the file, so
+ * saving a table never needs a second in-memory copy of it.
+ *
+ * <p>Layout (as RecIS' {@code TableWriter} writes it): 8-byte little-endian header length, a
+ * compact JSON header {@code {key: {"dtype", "shape", "data_offsets"}}} in entry order, padded
+ * with {@code 8 - len % 8} spaces (RecIS always pads, even a full 8 when already aligned; every
+ * safetensors reader accepts it), then the raw bytes. {@code __metadata__} is written only when
+ * metadata is given (RecIS writes none).
+ *
+ * <p>The file appears atomically: it is written as {@code <name>.tmp} and renamed when complete,
+ * so a crash never leaves a truncated file under the real name.
+ */
+public final class SafetensorsWriter {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private SafetensorsWriter() {}
+
+  public static void write(Path file, List<TensorEntry> entries) {
+    write(file, entries, Map.of());
+  }
+
+  public static void write(Path file, List<TensorEntry> entries, Map<String, String> metadata) {
+    byte[] header = header(entries, metadata);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    String current = null;
+    try {
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ChannelSink sink = new ChannelSink(ch);
+        sink.putLong(header.length);
+        sink.putRaw(header);
+        for (TensorEntry e : entries) {
+          current = e.spec().name();
+          long before = sink.written();
+          e.data().writeTo(sink);
+          long got = sink.written() - before;
+          if (got != e.spec().byteSize()) {
+            throw new IllegalStateException(
+                "tensor '" + current + "' wrote " + got + " bytes but its spec " + e.spec()
+                    + " needs " + e.spec().byteSize() + " (the TensorData does not match the shape)");
+          }
+        }
+        sink.flush();
+        ch.force(false);
+      }
+      move(tmp, file);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new CheckpointException(
+          file, current, "cannot write safetensors file: " + e, "check free disk space and permissions.", e);
+    } catch (RuntimeException e) {
+      deleteQuietly(tmp);
+      throw e;
+    }
+  }
+
+  private static void move(Path tmp, Path file) throws IOException {
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // the original failure is what the user needs to see
+    }
+  }
+
+  /** The padded JSON header for these entries. */
+  static byte[] header(List<TensorEntry> entries, Map<String, String> metadata) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Set<String> seen = new HashSet<>();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      if (!metadata.isEmpty()) {
+        g.writeObjectFieldStart(SafetensorsReader.METADATA_KEY);
+        for (Map.Entry<String, String> m : metadata.entrySet()) {
+          g.writeStringField(m.getKey(), m.getValue());
+        }
+        g.writeEndObject();
+      }
+      long offset = 0;
+      for (TensorEntry e : entries) {
+        TensorSpec s = e.spec();
+        if (s.name().equals(SafetensorsReader.METADATA_KEY) || !seen.add(s.name())) {
+          throw new IllegalArgumentException("duplicate or reserved tensor name '" + s.name() + "'");
+        }
+        g.writeObjectFieldStart(s.name());
+        g.writeStringField("dtype", s.dtype().name());
+        g.writeArrayFieldStart("shape");
+        for (long d : s.shape()) {
+          g.writeNumber(d);
+        }
+        g.writeEndArray();
+        long end = offset + s.byteSize();
+        g.writeArrayFieldStart("data_offsets");
+        g.writeNumber(offset);
+        g.writeNumber(end);
+        g.writeEndArray();
+        g.writeEndObject();
+        offset = end;
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] json = out.toByteArray();
+    int pad = 8 - json.length % 8;
+    byte[] padded = new byte[json.length + pad];
+    System.arraycopy(json, 0, padded, 0, json.length);
+    byte space = " ".getBytes(StandardCharsets.US_ASCII)[0];
+    for (int i = json.length; i < padded.length; i++) {
+      padded[i] = space;
+    }
+    return padded;
+  }
+}

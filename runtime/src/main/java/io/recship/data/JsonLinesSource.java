@@ -1,0 +1,118 @@
+package io.recship.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/** One JSON object per line; blank lines are ignored. */
+final class JsonLinesSource implements RowSource {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Path file;
+  private final String name;
+  private final RowParser parser;
+  private final BufferedReader in;
+  private long line;
+
+  JsonLinesSource(Path file, RowParser parser) {
+    this.file = file;
+    this.name = file.toString();
+    this.parser = parser;
+    try {
+      this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new DataException(name, 0, null, "file not found");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + file, e);
+    }
+  }
+
+  @Override
+  public @Nullable Row next() {
+    while (true) {
+      String text;
+      try {
+        text = in.readLine();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file + " after line " + line, e);
+      }
+      if (text == null) {
+        return null;
+      }
+      line++;
+      if (text.isBlank()) {
+        continue;
+      }
+      try {
+        return parse(text);
+      } catch (DataException e) {
+        parser.bad(e);
+      }
+    }
+  }
+
+  private Row parse(String text) {
+    JsonNode obj;
+    try {
+      obj = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new DataException(name, line, null, "not valid JSON: " + e.getOriginalMessage());
+    }
+    if (obj == null || !obj.isObject()) {
+      throw new DataException(name, line, null, "each line must be a JSON object");
+    }
+    Object[] f = new Object[parser.columns.size()];
+    for (int i = 0; i < f.length; i++) {
+      Column c = parser.columns.get(i);
+      JsonNode v = obj.get(c.name());
+      if (v == null || v.isNull()) {
+        throw new DataException(name, line, c.name(), "missing column");
+      }
+      try {
+        f[i] = Values.fromJson(v, c);
+      } catch (Values.Problem p) {
+        throw new DataException(name, line, c.name(), p.getMessage());
+      }
+    }
+    float[] labels = new float[parser.schema.labels().size()];
+    for (int i = 0; i < labels.length; i++) {
+      String l = parser.schema.labels().get(i);
+      JsonNode v = obj.get(l);
+      if (v == null || v.isNull()) {
+        throw new DataException(name, line, l, "missing label");
+      }
+      try {
+        labels[i] = v.isNumber() ? v.floatValue() : (float) Values.parseDouble(v.asText());
+      } catch (Values.Problem p) {
+        throw new DataException(name, line, l, p.getMessage());
+      }
+    }
+    String[] ids = new String[parser.schema.ids().size()];
+    for (int i = 0; i < ids.length; i++) {
+      String l = parser.schema.ids().get(i);
+      JsonNode v = obj.get(l);
+      if (v == null || v.isNull() || v.isContainerNode()) {
+        throw new DataException(name, line, l, "missing or non-scalar sample id");
+      }
+      ids[i] = v.asText();
+    }
+    return new Row(f, labels, ids, name + ":" + line);
+  }
+
+  @Override
+  public void close() {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // read-only
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.recship.export;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * {@value #FILE_NAME}: every file of an export with its size and SHA-256. It is written last,
+ * so an export folder without a valid manifest is by definition incomplete; {@link #verify} is
+ * what a loader runs before trusting a folder.
+ *
+ * @param format always {@value #FORMAT}
+ * @param formatVersion {@value #FORMAT_VERSION}
+ * @param modelName the model name given to the export plan
+ * @param createdAt ISO-8601 instant of the export
+ * @param shardCount how many shard ranks contributed sparse files
+ * @param files every file except the manifest itself, sorted by path
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExportManifest(
+    String format,
+    int formatVersion,
+    String modelName,
+    String createdAt,
+    int shardCount,
+    List<ExportedFile> files) {
+
+  public static final String FILE_NAME = "recship-manifest.json";
+  public static final String FORMAT = "recship-export";
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public ExportManifest {
+    files = List.copyOf(files);
+  }
+
+  /** Reads and checks the manifest of an export folder, then every listed file's size and hash. */
+  public static ExportManifest verify(Path exportDir) {
+    ExportManifest m = read(exportDir);
+    for (ExportedFile f : m.files()) {
+      Path p = exportDir.resolve(f.path());
+      long size;
+      try {
+        size = Files.size(p);
+      } catch (IOException e) {
+        throw new ExportException(
+            ExportException.Step.LOAD,
+            "file '"
+                + f.path()
+                + "' listed in "
+                + FILE_NAME
+                + " is missing from "
+                + exportDir
+                + "; the export is incomplete or was modified: export again");
+      }
+      if (size != f.size()) {
+        throw tampered(exportDir, f, "size " + size + " bytes, manifest says " + f.size());
+      }
+      String sha = sha256(p);
+      if (!sha.equals(f.sha256())) {
+        throw tampered(exportDir, f, "SHA-256 " + sha + ", manifest says " + f.sha256());
+      }
+    }
+    return m;
+  }
+
+  /** Reads the manifest without checking the files. */
+  public static ExportManifest read(Path exportDir) {
+    Path file = exportDir.resolve(FILE_NAME);
+    ExportManifest m;
+    try {
+      m = JSON.readValue(file.toFile(), ExportManifest.class);
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          exportDir
+              + " has no "
+              + FILE_NAME
+              + ": it is not a complete RecShip export (the manifest is written last). Point to"
+              + " the export folder itself, or export again");
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          file + " is not a valid manifest (" + e.getOriginalMessage() + "); export again",
+          e);
+    } catch (IOException e) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          "cannot read " + file + " (" + e + ")",
+          e);
+    }
+    if (!FORMAT.equals(m.format()) || m.files() == null) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          file + " is not a RecShip export manifest (format '" + m.format() + "')");
+    }
+    if (m.formatVersion() > FORMAT_VERSION) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          file
+              + " has format version "
+              + m.formatVersion()
+              + "; this RecShip reads up to "
+              + FORMAT_VERSION
+              + ": upgrade RecShip");
+    }
+    return m;
+  }
+
+  /** Lists files under {@code root} (recursively, manifest excluded) and hashes them. */
+  static List<ExportedFile> describe(Path root) throws IOException {
+    List<Path> paths;
+    try (var s = Files.walk(root)) {
+      paths = s.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList();
+    }
+    List<ExportedFile> out = new ArrayList<>();
+    for (Path p : paths) {
+      String rel = relative(root, p);
+      if (rel.equals(FILE_NAME)) {
+        continue;
+      }
+      out.add(new ExportedFile(rel, Files.size(p), sha256(p)));
+    }
+    out.sort(Comparator.comparing(ExportedFile::path));
+    return out;
+  }
+
+  static String relative(Path root, Path p) {
+    return root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+  }
+
+  /** Writes this manifest into {@code dir} and forces it to disk. */
+  void writeTo(Path dir) throws IOException {
+    byte[] bytes = toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Path file = dir.resolve(FILE_NAME);
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+  }
+
+  String toJson() {
+    try {
+      return JSON.writeValueAsString(this) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Streams a file through SHA-256 (uses the CPU's SHA extensions where the JVM has them). */
+  public static String sha256(Path file) {
+    MessageDigest md = newDigest();
+    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (ch.read(buf) >= 0) {
+        buf.flip();
+        md.update(buf);
+        buf.clear();
+      }
+    } catch (IOException e) {
+      throw new ExportException(
+          ExportException.Step.LOAD, "cannot read " + file + " to hash it (" + e + ")", e);
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  private static ExportException tampered(Path dir, ExportedFile f, String what) {
+    return new ExportException(
+        ExportException.Step.LOAD,
+        "file '"
+            + f.path()
+            + "' in "
+            + dir
+            + " does not match "
+            + FILE_NAME
+            + " ("
+            + what
+            + "): it was modified or corrupted after the export; export again or restore it");
+  }
+}

@@ -1,0 +1,360 @@
+package io.recship.export;
+
+import io.recship.data.Dataset;
+import io.recship.nn.Module;
+import io.recship.optim.Optimizer;
+import io.recship.sparse.SparseModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything one export needs, validated: RecIS' {@code Exporter} parameters plus the RecShip
+ * ones (overwrite, the FG the model was declared with). Built by a generated {@code
+ * <Model>Exporter} or by hand:
+ *
+ * <pre>{@code
+ * ExportPlan plan = ExportPlan.builder("CtrModel", model.sparse, model.dense,
+ *         b -> List.of(model.dense.forward(b)), List.of("score"))
+ *     .dataset(dataset).ckptDir(ckpt).exportDir(out)
+ *     .build();
+ * ExportResult r = Exporter.export(plan);
+ * }</pre>
+ */
+public final class ExportPlan {
+  public static final String DEFAULT_EXPORT_FOLDER_NAME = "fx_user_model";
+  public static final String DEFAULT_EXPORT_MODEL_NAME = "user_model";
+
+  private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private final String modelName;
+  private final SparseModel sparse;
+  private final Module dense;
+  private final DenseForward forward;
+  private final List<String> outputNames;
+  private final Dataset dataset;
+  private final Path ckptDir;
+  private final Path exportDir;
+  private final @Nullable Optimizer denseOptimizer;
+  private final String exportFolderName;
+  private final String exportModelName;
+  private final boolean filterSparseOpt;
+  private final int shardRank;
+  private final int shardCount;
+  private final boolean overwrite;
+  private final @Nullable DeclaredConfig declaredConfig;
+
+  private ExportPlan(Builder b, Dataset dataset, Path ckptDir, Path exportDir, int rank, int count) {
+    this.modelName = b.modelName;
+    this.sparse = b.sparse;
+    this.dense = b.dense;
+    this.forward = b.forward;
+    this.outputNames = List.copyOf(b.outputNames);
+    this.dataset = dataset;
+    this.ckptDir = ckptDir;
+    this.exportDir = exportDir;
+    this.denseOptimizer = b.denseOptimizer;
+    this.exportFolderName = b.exportFolderName;
+    this.exportModelName = b.exportModelName;
+    this.filterSparseOpt = b.filterSparseOpt;
+    this.shardRank = rank;
+    this.shardCount = count;
+    this.overwrite = b.overwrite;
+    this.declaredConfig = b.declaredConfig;
+  }
+
+  /**
+   * Starts a plan.
+   *
+   * @param modelName the model's name (the {@code @RecModel} class), used in messages and the
+   *     manifest
+   * @param forward calls the {@code @ExportOutput} method; outputs in {@code outputNames} order
+   * @param outputNames the {@code @ExportOutput} names, written to {@code output_info.json}
+   */
+  public static Builder builder(
+      String modelName,
+      SparseModel sparse,
+      Module dense,
+      DenseForward forward,
+      List<String> outputNames) {
+    return new Builder(modelName, sparse, dense, forward, outputNames);
+  }
+
+  public String modelName() {
+    return modelName;
+  }
+
+  public SparseModel sparse() {
+    return sparse;
+  }
+
+  public Module dense() {
+    return dense;
+  }
+
+  public DenseForward forward() {
+    return forward;
+  }
+
+  public List<String> outputNames() {
+    return outputNames;
+  }
+
+  public Dataset dataset() {
+    return dataset;
+  }
+
+  public Path ckptDir() {
+    return ckptDir;
+  }
+
+  public Path exportDir() {
+    return exportDir;
+  }
+
+  public @Nullable Optimizer denseOptimizer() {
+    return denseOptimizer;
+  }
+
+  public String exportFolderName() {
+    return exportFolderName;
+  }
+
+  public String exportModelName() {
+    return exportModelName;
+  }
+
+  public boolean filterSparseOpt() {
+    return filterSparseOpt;
+  }
+
+  public int shardRank() {
+    return shardRank;
+  }
+
+  public int shardCount() {
+    return shardCount;
+  }
+
+  public boolean overwrite() {
+    return overwrite;
+  }
+
+  public @Nullable DeclaredConfig declaredConfig() {
+    return declaredConfig;
+  }
+
+  @Override
+  public String toString() {
+    return "ExportPlan[" + modelName + " -> " + exportDir + ", rank " + shardRank + "/" + shardCount
+        + (filterSparseOpt ? ", filterSparseOpt" : "") + "]";
+  }
+
+  /** Collects the parameters; {@link #build()} checks them all at once. */
+  public static final class Builder {
+    private final String modelName;
+    private final SparseModel sparse;
+    private final Module dense;
+    private final DenseForward forward;
+    private final List<String> outputNames;
+    private @Nullable Dataset dataset;
+    private @Nullable Path ckptDir;
+    private @Nullable Path exportDir;
+    private @Nullable Optimizer denseOptimizer;
+    private String exportFolderName = DEFAULT_EXPORT_FOLDER_NAME;
+    private String exportModelName = DEFAULT_EXPORT_MODEL_NAME;
+    private boolean filterSparseOpt;
+    private @Nullable Integer shardRank;
+    private @Nullable Integer shardCount;
+    private boolean overwrite;
+    private @Nullable DeclaredConfig declaredConfig;
+    private Map<String, String> env = System.getenv();
+
+    private Builder(
+        String modelName,
+        SparseModel sparse,
+        Module dense,
+        DenseForward forward,
+        List<String> outputNames) {
+      this.modelName = modelName;
+      this.sparse = sparse;
+      this.dense = dense;
+      this.forward = forward;
+      this.outputNames = new ArrayList<>(outputNames);
+    }
+
+    /** Where the trace batch comes from (its first batch). Required. */
+    public Builder dataset(Dataset d) {
+      this.dataset = d;
+      return this;
+    }
+
+    /** The checkpoint folder (sparse tables and dense state). Required. */
+    public Builder ckptDir(Path p) {
+      this.ckptDir = p;
+      return this;
+    }
+
+    /** The folder to publish. Required. */
+    public Builder exportDir(Path p) {
+      this.exportDir = p;
+      return this;
+    }
+
+    /** Clears dense gradients before the zero-grad check, as RecIS' {@code dense_optimizer}. */
+    public Builder denseOptimizer(@Nullable Optimizer o) {
+      this.denseOptimizer = o;
+      return this;
+    }
+
+    /** Sub-folder of the dense graph and its files (default {@value #DEFAULT_EXPORT_FOLDER_NAME}). */
+    public Builder exportFolderName(String s) {
+      this.exportFolderName = s;
+      return this;
+    }
+
+    /** The archive's name, {@code <name>.pt} (default {@value #DEFAULT_EXPORT_MODEL_NAME}). */
+    public Builder exportModelName(String s) {
+      this.exportModelName = s;
+      return this;
+    }
+
+    /** Export tables with only ids and embeddings, without optimizer slots (default false). */
+    public Builder filterSparseOpt(boolean b) {
+      this.filterSparseOpt = b;
+      return this;
+    }
+
+    /** This worker's rank (default: {@code RANK} from the environment, else 0). */
+    public Builder shardRank(int r) {
+      this.shardRank = r;
+      return this;
+    }
+
+    /** Number of workers (default: {@code WORLD_SIZE} from the environment, else 1). */
+    public Builder shardCount(int n) {
+      this.shardCount = n;
+      return this;
+    }
+
+    /** Replace an existing non-empty export folder once the new export is complete (default false). */
+    public Builder overwrite(boolean b) {
+      this.overwrite = b;
+      return this;
+    }
+
+    /**
+     * The FG and MC resources and the target {@code @RecModel} named; at export the sparse model's
+     * FG must equal that FG.
+     */
+    public Builder declaredConfig(Class<?> anchor, String fgResource, String mcResource, String target) {
+      this.declaredConfig = new DeclaredConfig(anchor, fgResource, mcResource, target);
+      return this;
+    }
+
+    /** For tests: the environment {@code RANK}/{@code WORLD_SIZE} are read from. */
+    Builder environment(Map<String, String> env) {
+      this.env = env;
+      return this;
+    }
+
+    /**
+     * Checks every parameter.
+     *
+     * @throws ExportException (step plan) listing every problem, each with its fix
+     */
+    public ExportPlan build() {
+      List<String> problems = new ArrayList<>();
+      if (modelName.isBlank()) {
+        problems.add("modelName is empty: pass the model's name (its class name)");
+      }
+      if (dataset == null) {
+        problems.add("dataset is required: pass .dataset(d); its first batch is traced");
+      }
+      if (ckptDir == null) {
+        problems.add("ckptDir is required: pass .ckptDir(dir), the folder the checkpoint was saved to");
+      }
+      if (exportDir == null) {
+        problems.add("exportDir is required: pass .exportDir(dir), the folder to publish");
+      }
+      checkOutputNames(problems);
+      checkSegment("exportFolderName", exportFolderName, problems);
+      checkSegment("exportModelName", exportModelName, problems);
+      int count = shardCount != null ? shardCount : fromEnv("WORLD_SIZE", 1, problems);
+      int rank = shardRank != null ? shardRank : fromEnv("RANK", 0, problems);
+      if (count < 1) {
+        problems.add("shardCount is " + count + ": it must be at least 1");
+      } else if (rank < 0 || rank >= count) {
+        problems.add(
+            "shardRank is " + rank + " but shardCount is " + count
+                + ": the rank must be in [0, " + (count - 1) + "] (check RANK/WORLD_SIZE)");
+      }
+      if (ckptDir != null && exportDir != null) {
+        Path c = ckptDir.toAbsolutePath().normalize();
+        Path e = exportDir.toAbsolutePath().normalize();
+        if (c.startsWith(e) || e.startsWith(c)) {
+          problems.add(
+              "exportDir " + e + " and ckptDir " + c + " overlap: an export (or its overwrite)"
+                  + " would write into the checkpoint; choose an exportDir outside the checkpoint");
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new ExportException(
+            ExportException.Step.PLAN,
+            "the export plan for model '" + modelName + "' is invalid:\n  - "
+                + String.join("\n  - ", problems));
+      }
+      return new ExportPlan(this, dataset, ckptDir, exportDir, rank, count);
+    }
+
+    private void checkOutputNames(List<String> problems) {
+      if (outputNames.isEmpty()) {
+        problems.add("outputNames is empty: name every @ExportOutput tensor");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String n : outputNames) {
+        if (!OUTPUT_NAME.matcher(n).matches()) {
+          problems.add(
+              "output name '" + n + "' is not valid: use letters, digits and _ (not starting with"
+                  + " a digit)");
+        } else if (!seen.add(n)) {
+          problems.add("output name '" + n + "' is used twice: output names must be unique");
+        }
+      }
+    }
+
+    private static void checkSegment(String what, String value, List<String> problems) {
+      if (value.isEmpty()
+          || value.equals(".")
+          || value.equals("..")
+          || value.contains("/")
+          || value.contains("\\")
+          || value.indexOf('\0') >= 0
+          || value.startsWith(".")) {
+        problems.add(
+            what + " '" + value + "' is not a plain file name: use a name such as "
+                + (what.equals("exportFolderName") ? DEFAULT_EXPORT_FOLDER_NAME : DEFAULT_EXPORT_MODEL_NAME));
+      }
+    }
+
+    private int fromEnv(String name, int fallback, List<String> problems) {
+      String v = env.get(name);
+      if (v == null || v.isBlank()) {
+        return fallback;
+      }
+      try {
+        return Integer.parseInt(v.trim());
+      } catch (NumberFormatException e) {
+        problems.add(
+            "environment variable " + name + "='" + v + "' is not an integer: fix it or pass"
+                + (name.equals("RANK") ? " .shardRank(r)" : " .shardCount(n)"));
+        return fallback;
+      }
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package io.recship.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recship.checkpoint.RecisLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Step 2, export sparse: which checkpoint files a rank owns, and copy mode. */
+final class SparseExport {
+  private static final Logger log = LoggerFactory.getLogger(SparseExport.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SparseExport() {}
+
+  /**
+   * The files RecIS copies: every {@code *safetensors} and {@code *json} of the checkpoint folder
+   * (not {@code index}, not the dense state {@value RecisLayout#DENSE_FILE}). Sorted by name so every rank sees the same order.
+   */
+  static List<Path> checkpointFiles(Path ckptDir) {
+    if (!Files.isDirectory(ckptDir)) {
+      throw new ExportException(
+          ExportException.Step.EXPORT_SPARSE,
+          "checkpoint folder " + ckptDir + " does not exist; pass the ckptDir the training saved to");
+    }
+    try (Stream<Path> s = Files.list(ckptDir)) {
+      List<Path> files =
+          s.filter(Files::isRegularFile)
+              .filter(
+                  p -> {
+                    String n = p.getFileName().toString();
+                    // the dense state is the checkpoint's model.pt: it travels in the graph
+                    return (n.endsWith("safetensors") || n.endsWith("json"))
+                        && !n.equals(RecisLayout.DENSE_FILE);
+                  })
+              .sorted()
+              .toList();
+      if (files.stream().noneMatch(p -> p.getFileName().toString().endsWith("safetensors"))) {
+        throw new ExportException(
+            ExportException.Step.EXPORT_SPARSE,
+            "checkpoint folder "
+                + ckptDir
+                + " has no *.safetensors file (expected model-000000-of-00000N.safetensors);"
+                + " save the sparse tables there before exporting");
+      }
+      return files;
+    } catch (IOException e) {
+      throw new ExportException(
+          ExportException.Step.EXPORT_SPARSE, "cannot list checkpoint folder " + ckptDir + " (" + e + ")",
+          e);
+    }
+  }
+
+  /** RecIS' round-robin split: file {@code i} belongs to rank {@code i % count}. */
+  static List<Path> ownedBy(List<Path> files, int rank, int count) {
+    List<Path> mine = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      if (i % count == rank) {
+        mine.add(files.get(i));
+      }
+    }
+    return mine;
+  }
+
+  /** The RecIS table manifests a filtered export rewrites (rank 0 writes them). */
+  static final List<String> TABLE_MANIFESTS =
+      List.of("index", "tensorkey.json", "torch_rank_weights_embs_table_multi_shard.json");
+
+  /**
+   * Filter mode: each owned safetensors file rewritten with only {@code id} and {@code
+   * embedding}; returns bytes written. JSON files are not copied here (see {@link
+   * #writeFilteredManifests}).
+   */
+  static long filter(List<Path> files, Path target) {
+    long bytes = 0;
+    for (Path f : files) {
+      if (!f.getFileName().toString().endsWith("safetensors")) {
+        continue;
+      }
+      try {
+        bytes += TableFilter.filter(f, target.resolve(f.getFileName().toString()));
+      } catch (IOException e) {
+        throw new ExportException(
+            ExportException.Step.EXPORT_SPARSE,
+            "cannot write the filtered copy of " + f + " (" + e + "); check disk space",
+            e);
+      } catch (io.recship.checkpoint.CheckpointException e) {
+        throw corrupt(f, e);
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * Rewrites {@code index}, {@code tensorkey.json} and the RTP table manifest without the entries
+   * of dropped slots, as RecIS' Saver writes them for a filtered export. A manifest the
+   * checkpoint lacks is not invented.
+   */
+  static void writeFilteredManifests(Path ckptDir, Path target) {
+    for (String name : TABLE_MANIFESTS) {
+      Path src = ckptDir.resolve(name);
+      if (!Files.isRegularFile(src)) {
+        continue;
+      }
+      try {
+        JsonNode root = JSON.readTree(src.toFile());
+        JsonNode filtered =
+            switch (name) {
+              case "index" -> filterIndex(root);
+              case "tensorkey.json" -> filterKeys(root);
+              default -> filterTableManifest(root);
+            };
+        JSON.writeValue(target.resolve(name).toFile(), filtered);
+      } catch (IOException e) {
+        throw new ExportException(
+            ExportException.Step.EXPORT_SPARSE,
+            "checkpoint file " + src + " is not valid JSON (" + e.getMessage() + "); save the"
+                + " checkpoint again",
+            e);
+      }
+    }
+  }
+
+  private static JsonNode filterIndex(JsonNode root) {
+    if (root instanceof ObjectNode o && o.get("block_index") instanceof ObjectNode blocks) {
+      ObjectNode copy = o.deepCopy();
+      copy.set("block_index", filterKeys(blocks));
+      return copy;
+    }
+    return root;
+  }
+
+  private static JsonNode filterKeys(JsonNode root) {
+    if (!(root instanceof ObjectNode o)) {
+      return root;
+    }
+    ObjectNode out = JSON.createObjectNode();
+    o.fields()
+        .forEachRemaining(
+            e -> {
+              if (TableFilter.kept(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+              }
+            });
+    return out;
+  }
+
+  /** Keeps hashmap (table) entries; dense entries belong to {@code tensors}, which RecIS drops. */
+  private static JsonNode filterTableManifest(JsonNode root) {
+    if (root instanceof ArrayNode a) {
+      ArrayNode out = JSON.createArrayNode();
+      a.forEach(
+          n -> {
+            if (n.path("is_hashmap").asBoolean(false)) {
+              out.add(n);
+            }
+          });
+      return out;
+    }
+    if (root instanceof ObjectNode o) {
+      ObjectNode out = JSON.createObjectNode();
+      o.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().path("is_hashmap").asBoolean(false)) {
+                  out.set(e.getKey(), e.getValue());
+                }
+              });
+      return out;
+    }
+    return root;
+  }
+
+  /**
+   * Reads every owned safetensors header (offsets checked against file sizes), so a truncated or
+   * corrupt checkpoint fails before anything is written, naming the file.
+   */
+  static void validate(List<Path> files) {
+    for (Path f : files) {
+      if (f.getFileName().toString().endsWith("safetensors")) {
+        try {
+          io.recship.checkpoint.SafetensorsReader.headerOf(f);
+        } catch (io.recship.checkpoint.CheckpointException e) {
+          throw corrupt(f, e);
+        }
+      }
+    }
+  }
+
+  private static ExportException corrupt(Path f, RuntimeException e) {
+    return new ExportException(
+        ExportException.Step.PREPARE,
+        "checkpoint file " + f + " is unreadable: " + e.getMessage()
+            + " Save the checkpoint again (or copy it again if it was transferred)",
+        e);
+  }
+
+  /** Copy mode: the owned files, byte for byte, flat into {@code target}. */
+  static long copy(List<Path> files, Path target) {
+    long bytes = 0;
+    for (Path f : files) {
+      Path out = target.resolve(f.getFileName().toString());
+      try {
+        Transfers.copy(f, out);
+        bytes += Files.size(out);
+      } catch (IOException e) {
+        throw new ExportException(
+            ExportException.Step.EXPORT_SPARSE,
+            "cannot copy checkpoint file " + f + " (" + e + "); check that it is readable and that"
+                + " the export folder's disk has space",
+            e);
+      }
+      log.debug("copied {}", f.getFileName());
+    }
+    return bytes;
+  }
+}

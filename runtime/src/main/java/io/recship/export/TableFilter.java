@@ -1,0 +1,122 @@
+package io.recship.export;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.recship.checkpoint.RecisLayout;
+import io.recship.checkpoint.SafetensorsReader;
+import io.recship.checkpoint.TensorInfo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code filterSparseOpt}: rewrites a checkpoint's safetensors file with only the {@code id} and
+ * {@code embedding} slot of each table, dropping optimizer slots ({@code sparse_adamw_exp_avg},
+ * ...) and non-table tensors, as RecIS' Saver does when it re-saves the export-time hashtables.
+ *
+ * <p>Streams: the header comes from the validated checkpoint reader, the kept byte ranges move
+ * with {@code transferTo}, so a table of any size needs no heap. The header layout is the one
+ * {@code io.recship.checkpoint.SafetensorsWriter} writes (compact JSON in entry order, padded
+ * with 1-8 spaces); that writer takes element callbacks only, hence this byte-level copy.
+ */
+final class TableFilter {
+  static final Set<String> KEPT_SLOTS = Set.of(RecisLayout.ID_SLOT, RecisLayout.EMBEDDING_SLOT);
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private TableFilter() {}
+
+  /** True for the {@code id} and {@code embedding} slots of a {@code <shared>.<slot>/part_i_n} key. */
+  static boolean kept(String key) {
+    RecisLayout.Key k = RecisLayout.parseKey(key);
+    return k != null && KEPT_SLOTS.contains(k.slot());
+  }
+
+  /** The tensors {@link #filter} keeps from {@code source}, in header order. */
+  static List<TensorInfo> keptTensors(Path source) {
+    List<TensorInfo> out = new ArrayList<>();
+    for (TensorInfo t : SafetensorsReader.headerOf(source)) {
+      if (kept(t.name())) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Writes {@code target} with the kept tensors of {@code source}; returns bytes written. */
+  static long filter(Path source, Path target) throws IOException {
+    List<TensorInfo> kept;
+    long dataStart;
+    try (SafetensorsReader r = SafetensorsReader.open(source)) {
+      kept = new ArrayList<>();
+      for (TensorInfo t : r.tensors()) {
+        if (kept(t.name())) {
+          kept.add(t);
+        }
+      }
+    }
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+        FileChannel out =
+            FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      while (len.hasRemaining()) {
+        if (in.read(len, len.position()) < 0) {
+          throw new IOException(source + " ended inside its header length");
+        }
+      }
+      dataStart = 8 + len.flip().getLong();
+      byte[] header = header(kept);
+      ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+      head.putLong(header.length).put(header).flip();
+      while (head.hasRemaining()) {
+        out.write(head);
+      }
+      long total = kept.stream().mapToLong(t -> t.end() - t.begin()).sum();
+      try (Transfers.Progress bar =
+          Transfers.Progress.forBytes("filter " + source.getFileName(), total)) {
+        for (TensorInfo t : kept) {
+          Transfers.transfer(in, dataStart + t.begin(), t.end() - t.begin(), out, bar);
+        }
+      }
+      return out.size();
+    }
+  }
+
+  private static byte[] header(List<TensorInfo> tensors) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.createGenerator(buf)) {
+      g.writeStartObject();
+      long offset = 0;
+      for (TensorInfo t : tensors) {
+        g.writeObjectFieldStart(t.name());
+        g.writeStringField("dtype", t.dtype().name());
+        g.writeArrayFieldStart("shape");
+        for (long d : t.shape()) {
+          g.writeNumber(d);
+        }
+        g.writeEndArray();
+        long end = offset + (t.end() - t.begin());
+        g.writeArrayFieldStart("data_offsets");
+        g.writeNumber(offset);
+        g.writeNumber(end);
+        g.writeEndArray();
+        g.writeEndObject();
+        offset = end;
+      }
+      g.writeEndObject();
+    }
+    byte[] json = buf.toByteArray();
+    int pad = 8 - json.length % 8;
+    byte[] padded = new byte[json.length + pad];
+    System.arraycopy(json, 0, padded, 0, json.length);
+    java.util.Arrays.fill(padded, json.length, padded.length, (byte) ' ');
+    return padded;
+  }
+}

@@ -1,0 +1,175 @@
+package io.recship.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportPublisherTest {
+  @TempDir Path tmp;
+
+  private static void write(Path p, String text) throws IOException {
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text, StandardCharsets.UTF_8);
+  }
+
+  private List<String> siblings() throws IOException {
+    try (Stream<Path> s = Files.list(tmp)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void publishesStagingAsExportDirWithManifestListingEveryFile() throws IOException {
+    Path out = tmp.resolve("out");
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, false, "run")) {
+      assertThat(out).doesNotExist();
+      write(p.staging().resolve("fg.json"), "{}");
+      write(p.staging().resolve("fx_user_model/user_model.pt"), "archive");
+      ExportPublisher.Outcome o = p.publish("m");
+      assertThat(o.published()).isTrue();
+    }
+    ExportManifest m = ExportManifest.verify(out);
+    assertThat(m.files())
+        .extracting(ExportedFile::path)
+        .containsExactly("fg.json", "fx_user_model/user_model.pt");
+    assertThat(m.files().get(0).sha256())
+        .isEqualTo("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+    // only the lock files stay beside the export
+    assertThat(siblings()).allMatch(n -> n.equals("out") || n.endsWith(".lock"));
+  }
+
+  @Test
+  void refusesNonEmptyExportDirAndLeavesItIntact() throws IOException {
+    Path out = tmp.resolve("out");
+    write(out.resolve("keep.txt"), "previous");
+    assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, false, "run"))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining(out.toString())
+        .hasMessageContaining("already exists and is not empty")
+        .hasMessageContaining("overwrite(true)");
+    assertThat(out.resolve("keep.txt")).hasContent("previous");
+    assertThat(siblings()).noneMatch(n -> n.contains("recship-tmp"));
+  }
+
+  @Test
+  void acceptsAnExistingEmptyExportDir() throws IOException {
+    Path out = tmp.resolve("out");
+    Files.createDirectories(out);
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, false, "run")) {
+      write(p.staging().resolve("a.json"), "1");
+      p.publish("m");
+    }
+    assertThat(out.resolve("a.json")).hasContent("1");
+  }
+
+  @Test
+  void overwriteKeepsThePreviousExportUntilTheNewOneIsPublished() throws IOException {
+    Path out = tmp.resolve("out");
+    write(out.resolve("old.json"), "old");
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, true, "run")) {
+      write(p.staging().resolve("new.json"), "new");
+      assertThat(out.resolve("old.json")).hasContent("old");
+      p.publish("m");
+    }
+    assertThat(out.resolve("old.json")).doesNotExist();
+    assertThat(out.resolve("new.json")).hasContent("new");
+    assertThat(siblings()).noneMatch(n -> n.contains("recship-old") || n.contains("recship-tmp"));
+  }
+
+  @Test
+  void failedExportRemovesItsStagingAndPublishesNothing() throws IOException {
+    Path out = tmp.resolve("out");
+    Path staging;
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, false, "run")) {
+      staging = p.staging();
+      write(staging.resolve("half.safetensors"), "partial");
+      // no publish: the export failed
+    }
+    assertThat(staging).doesNotExist();
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void secondExporterOnTheSameDirFailsFastNamingTheHolder() {
+    Path out = tmp.resolve("out");
+    try (ExportPublisher first = ExportPublisher.open(out, 0, 1, false, "run")) {
+      assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, false, "run"))
+          .isInstanceOf(ExportException.class)
+          .satisfies(e -> assertThat(((ExportException) e).step()).isEqualTo(ExportException.Step.LOCK))
+          .hasMessageContaining("is being written by another exporter in this JVM")
+          .hasMessageContaining("pid " + ProcessHandle.current().pid());
+      assertThat(first.staging()).isDirectory();
+    }
+    // released: a third exporter may start
+    try (ExportPublisher third = ExportPublisher.open(out, 0, 1, false, "run")) {
+      assertThat(third.staging()).isDirectory();
+    }
+  }
+
+  @Test
+  void removesStagingFoldersLeftByAKilledRun() throws IOException {
+    Path out = tmp.resolve("out");
+    Path stale = tmp.resolve(".out.recship-tmp-r0-999999-deadbeef");
+    write(stale.resolve("model-000000-of-000001.safetensors"), "half written");
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, false, "run")) {
+      assertThat(stale).doesNotExist();
+      write(p.staging().resolve("fg.json"), "{}");
+      p.publish("m");
+    }
+    assertThat(out.resolve("fg.json")).exists();
+  }
+
+  @Test
+  void restoresThePreviousExportWhenAnOverwriteWasKilledBetweenItsRenames() throws IOException {
+    Path out = tmp.resolve("out");
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, false, "run")) {
+      write(p.staging().resolve("fg.json"), "v1");
+      p.publish("m");
+    }
+    // what a kill after "move old aside" and before "move new in" leaves
+    Files.move(out, tmp.resolve(".out.recship-old-1234"));
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, false, "run")) {
+      fail(p);
+    } catch (ExportException e) {
+      assertThat(e).hasMessageContaining("already exists and is not empty");
+    }
+    assertThat(out.resolve("fg.json")).hasContent("v1");
+    ExportManifest.verify(out);
+  }
+
+  private static void fail(ExportPublisher p) {
+    throw new AssertionError("open should have refused the restored export, got " + p.staging());
+  }
+
+  @Test
+  void shardRanksPublishTogetherWhenTheLastOneFinishes() throws IOException {
+    Path out = tmp.resolve("out");
+    try (ExportPublisher r1 = ExportPublisher.open(out, 1, 2, false, "run")) {
+      write(r1.staging().resolve("model-000001-of-000002.safetensors"), "one");
+      ExportPublisher.Outcome o = r1.publish("m");
+      assertThat(o.published()).isFalse();
+      assertThat(o.waitingForRanks()).containsExactly(0);
+    }
+    assertThat(out).doesNotExist();
+    try (ExportPublisher r0 = ExportPublisher.open(out, 0, 2, false, "run")) {
+      write(r0.staging().resolve("model-000000-of-000002.safetensors"), "zero");
+      write(r0.staging().resolve("fg.json"), "{}");
+      assertThat(r0.publish("m").published()).isTrue();
+    }
+    ExportManifest m = ExportManifest.verify(out);
+    assertThat(m.shardCount()).isEqualTo(2);
+    assertThat(m.files())
+        .extracting(ExportedFile::path)
+        .containsExactly(
+            "fg.json", "model-000000-of-000002.safetensors", "model-000001-of-000002.safetensors");
+    assertThat(siblings()).noneMatch(n -> n.contains("recship-part") || n.contains("recship-tmp"));
+  }
+}
