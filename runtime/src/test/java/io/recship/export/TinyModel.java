@@ -17,23 +17,23 @@ import java.util.Map;
 import java.util.Random;
 
 /** A two-output dense net over the blocks of the test FG ({@code user} [B,6], {@code item} [B,4]). */
-final class TinyModel extends Module {
+public final class TinyModel extends Module {
   final Linear userTower = register("user_tower", new Linear(6, 4, true, new Random(1)));
   final Linear head = register("head", new Linear(8, 2, true, new Random(2)));
 
   /** {@code @ExportOutput({"ctr", "cvr"})}. */
-  List<Tensor> forward(Blocks b) {
+  public List<Tensor> forward(Blocks b) {
     Tensor u = userTower.forward(b.get("user")).relu();
     Tensor h = head.forward(Tensor.cat(-1, u, b.get("item")));
     return List.of(h.narrow(1, 0, 1).sigmoid(), h.narrow(1, 1, 1).sigmoid());
   }
 
-  static FeatureGenerator fg() {
+  public static FeatureGenerator fg() {
     Path dir = Path.of("src/test/resources/io/recship/export");
     return FeatureGenerator.load(dir.resolve("fg.json"), dir.resolve("mc.json"), FgOptions.DEFAULT);
   }
 
-  static Blocks blocks(long seed, int rows) {
+  public static Blocks blocks(long seed, int rows) {
     Random r = new Random(seed);
     float[] user = new float[rows * 6];
     float[] item = new float[rows * 4];

@@ -1,0 +1,231 @@
+package io.recship.bench.export;
+
+import io.recship.checkpoint.SafetensorsWriter;
+import io.recship.checkpoint.SparseCheckpointWriter;
+import io.recship.checkpoint.TableSnapshot;
+import io.recship.checkpoint.TensorEntry;
+import io.recship.checkpoint.TensorSink;
+import io.recship.checkpoint.TensorSpec;
+import io.recship.data.Dataset;
+import io.recship.data.Schema;
+import io.recship.export.ExportPlan;
+import io.recship.export.ExportResult;
+import io.recship.export.Exporter;
+import io.recship.fg.FeatureGenerator;
+import io.recship.fg.FgOptions;
+import io.recship.nn.Mlp;
+import io.recship.nn.Module;
+import io.recship.nn.Parameter;
+import io.recship.serving.ExportedModel;
+import io.recship.sparse.SparseModel;
+import io.recship.tensor.Blocks;
+import io.recship.tensor.Tensor;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Export of a checkpoint with one large sparse table (size in MiB as the first argument, default
+ * 2048) in copy mode and in filterSparseOpt mode, against {@code cp} of the same files; the peak
+ * heap of each export; and {@code ExportedModel.score} throughput at batch 128 (on a small export,
+ * so loading the table does not dominate). Run with {@code BENCH_JAVA_OPTS=-Xmx512m} to show the
+ * export fits in 512 MB of heap:
+ *
+ * <pre>benchmarks/run io.recship.bench.export.ExportBench 2048 /path/with/space</pre>
+ */
+public final class ExportBench {
+  static final int DIM = 16;
+
+  static final String FG = """
+      {"features": [
+        {"feature_name": "user_id", "feature_type": "id_feature", "expression": "user:user_id",
+         "value_type": "String", "gen_key_type": "hash", "hash_bucket_size": 100000000,
+         "gen_val_type": "lookup", "embedding_dimension": 16},
+        {"feature_name": "item_id", "feature_type": "id_feature", "expression": "item:item_id",
+         "value_type": "String", "gen_key_type": "hash", "hash_bucket_size": 100000000,
+         "gen_val_type": "lookup", "embedding_dimension": 16}
+      ]}""";
+  static final String MC = """
+      {"user": ["user_id"], "item": ["item_id"]}""";
+
+  /** Dense net of the bench: cat(user, item) -> MLP -> sigmoid. */
+  static final class Dense extends Module {
+    final Mlp tower = register("tower", Mlp.of(32, 64, 1));
+
+    List<Tensor> forward(Blocks b) {
+      return List.of(tower.forward(Tensor.cat(-1, b.get("user"), b.get("item"))).sigmoid());
+    }
+  }
+
+  /** A procedural table with embedding and two Adam slots, streamed (no heap). */
+  static TableSnapshot table(String name, long rows) {
+    return new TableSnapshot() {
+      public String sharedName() { return name; }
+      public int dim() { return DIM; }
+      public int size() { return (int) rows; }
+      public List<String> slotNames() {
+        return List.of("embedding", "sparse_adamw_exp_avg", "sparse_adamw_exp_avg_sq");
+      }
+      public void writeIds(TensorSink sink) throws IOException {
+        for (long r = 0; r < rows; r++) {
+          sink.putLong(r);
+        }
+      }
+      public void writeSlot(String slot, TensorSink sink) throws IOException {
+        float[] row = new float[DIM];
+        for (long r = 0; r < rows; r++) {
+          for (int c = 0; c < DIM; c++) {
+            row[c] = ((r * 31 + c) % 1000) * 1e-4f;
+          }
+          sink.putFloats(row, 0, DIM);
+        }
+      }
+    };
+  }
+
+  public static void main(String[] args) throws Exception {
+    long mib = args.length > 0 ? Long.parseLong(args[0]) : 2048;
+    Path work = Files.createTempDirectory(args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir")), "exportbench");
+    try {
+      run(mib, work);
+    } finally {
+      try (var s = Files.walk(work)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  static void run(long mib, Path work) throws Exception {
+    Path fgJson = Files.writeString(work.resolve("fg.json"), FG);
+    Path mcJson = Files.writeString(work.resolve("mc.json"), MC);
+    FeatureGenerator fg = FeatureGenerator.load(fgJson, mcJson, FgOptions.DEFAULT);
+    long bytesPerRow = 8 + 3L * DIM * 4;
+    long rows = (mib << 20) / bytesPerRow;
+    Path ckpt = work.resolve("ckpt");
+    System.out.printf(Locale.ROOT, "writing a checkpoint: user_id %,d rows x %d (+2 Adam slots) = %d MiB%n", rows, DIM, mib);
+    SparseCheckpointWriter.write(ckpt, List.of(table("user_id", rows), table("item_id", 1000)), List.<TensorSpec>of());
+    Dense dense = new Dense();
+    writeDense(ckpt, dense);
+    SparseModel sparse = SparseModel.fromFg(fg);
+    Dataset ds = Dataset.inMemory(Schema.fromFg(fg), samples(256, 1)).batchSize(256).build();
+
+    // warm the page cache and measure cp of the files the copy mode exports
+    double cp = Double.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      Path dst = work.resolve("cp" + i);
+      Files.createDirectories(dst);
+      long t = System.nanoTime();
+      Process p = new ProcessBuilder("sh", "-c", "cp " + ckpt + "/*.safetensors " + ckpt + "/*.json " + dst + "/ && rm -f " + dst + "/dense.safetensors").inheritIO().start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("cp failed");
+      }
+      cp = Math.min(cp, (System.nanoTime() - t) / 1e9);
+      deleteTree(dst);
+    }
+    System.out.printf(Locale.ROOT, "cp of the checkpoint files:         %.3f s%n", cp);
+
+    for (boolean filter : new boolean[] {false, true}) {
+      double best = Double.MAX_VALUE;
+      long peak = 0;
+      ExportResult last = null;
+      for (int i = 0; i < 2; i++) {
+        Path out = work.resolve("export-" + filter + "-" + i);
+        resetPeaks();
+        long t = System.nanoTime();
+        last = Exporter.export(
+            ExportPlan.builder("BenchModel", sparse, dense, dense::forward, List.of("score"))
+                .dataset(ds).ckptDir(ckpt).exportDir(out).filterSparseOpt(filter).build());
+        best = Math.min(best, (System.nanoTime() - t) / 1e9);
+        peak = Math.max(peak, peakHeap());
+        deleteTree(out);
+      }
+      double sparseStep = last.timings().get("export sparse").toNanos() / 1e9;
+      double publish = last.timings().get("publish").toNanos() / 1e9;
+      System.out.printf(Locale.ROOT,
+          "export %-15s total %.3f s (sparse step %.3f s, manifest+publish %.3f s), ratio to cp %.2fx (target %s), peak heap %d MiB (target < 512)%n",
+          filter ? "filterSparseOpt" : "copy", best, sparseStep, publish, best / cp, filter ? "<= 2x" : "<= 1.25x", peak >> 20);
+    }
+
+    // scoring throughput at batch 128, on a small export
+    Path small = work.resolve("small-ckpt");
+    SparseCheckpointWriter.write(small, List.of(table("user_id", 100_000), table("item_id", 1000)), List.<TensorSpec>of());
+    writeDense(small, dense);
+    Path smallOut = work.resolve("small-export");
+    Exporter.export(ExportPlan.builder("BenchModel", sparse, dense, dense::forward, List.of("score"))
+        .dataset(ds).ckptDir(small).exportDir(smallOut).filterSparseOpt(true).build());
+    try (ExportedModel m = ExportedModel.load(smallOut)) {
+      List<Map<String, Object>> batch = samples(128, 7);
+      for (int i = 0; i < 50; i++) {
+        m.score(batch);
+      }
+      long n = 0;
+      long t = System.nanoTime();
+      while (System.nanoTime() - t < 5_000_000_000L) {
+        m.score(batch);
+        n++;
+      }
+      double s = (System.nanoTime() - t) / 1e9;
+      System.out.printf(Locale.ROOT, "ExportedModel.score batch 128: %.0f batches/s, %.0f samples/s, %.2f ms/batch%n",
+          n / s, n * 128 / s, 1000 * s / n);
+    }
+    dense.close();
+  }
+
+  static void writeDense(Path ckpt, Dense dense) {
+    List<TensorEntry> state = new ArrayList<>();
+    for (Map.Entry<String, Parameter> e : dense.namedParameters().entrySet()) {
+      state.add(TensorEntry.ofFloats("dense." + e.getKey(), e.getValue().shape(), e.getValue().toFloatArray()));
+    }
+    SafetensorsWriter.write(ckpt.resolve("dense.safetensors"), state);
+  }
+
+  static List<Map<String, Object>> samples(int n, long seed) {
+    Random r = new Random(seed);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Map<String, Object> m = new HashMap<>();
+      m.put("user_id", "u" + r.nextInt(1_000_000));
+      m.put("item_id", "i" + r.nextInt(10_000));
+      out.add(m);
+    }
+    return out;
+  }
+
+  static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  /** Sum of the heap pools' peaks since the reset (an upper bound of the peak heap in use). */
+  static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var s = Files.walk(p)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package io.recship.serving;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recship.checkpoint.CheckpointException;
+import io.recship.checkpoint.RecisLayout;
+import io.recship.checkpoint.SafeDType;
+import io.recship.checkpoint.SafetensorsReader;
+import io.recship.checkpoint.TensorInfo;
+import io.recship.data.Batch;
+import io.recship.data.Schema;
+import io.recship.export.ExportException;
+import io.recship.export.ExportManifest;
+import io.recship.fg.ConfigSource;
+import io.recship.fg.FeatureGenerator;
+import io.recship.fg.FgConfigException;
+import io.recship.fg.FgOptions;
+import io.recship.sparse.EmbeddingTable;
+import io.recship.sparse.SparseModel;
+import io.recship.tensor.Blocks;
+import io.recship.tensor.TensorScope;
+import io.recship.torchscript.ScriptModel;
+import io.recship.torchscript.TorchScriptException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores raw samples with an export folder, as RTP would: the manifest is verified (size and
+ * SHA-256 of every file), the FG ({@code fg.json} + {@code input_columns.json}) turns samples
+ * into ids through the same code as training ({@link SparseModel} in eval mode), the exported
+ * tables give the embeddings (an unknown id gives a zero row, like an online hash-table miss),
+ * and the TorchScript archive computes the outputs.
+ *
+ * <p>Thread-safe: after {@link #load} nothing is mutated (the sparse model is in eval mode, so
+ * lookups only read the tables; the TorchScript module is only read), and every call works in its
+ * own tensor scope. {@link #close()} frees the native module and waits for running calls.
+ */
+public final class ExportedModel implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ExportedModel.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final FeatureGenerator fg;
+  private final Schema schema;
+  private final SparseModel sparse;
+  private final ScriptModel script;
+  private final List<String> inputNames;
+  private final List<String> outputNames;
+
+  private ExportedModel(
+      Path dir,
+      FeatureGenerator fg,
+      SparseModel sparse,
+      ScriptModel script,
+      List<String> inputNames,
+      List<String> outputNames) {
+    this.dir = dir;
+    this.fg = fg;
+    this.schema = Schema.fromFg(fg);
+    this.sparse = sparse;
+    this.script = script;
+    this.inputNames = List.copyOf(inputNames);
+    this.outputNames = List.copyOf(outputNames);
+  }
+
+  /**
+   * Verifies and loads an export folder.
+   *
+   * @throws ExportException (step "load export") naming the file at fault: a missing or tampered
+   *     file, a malformed JSON file, an archive libtorch rejects
+   */
+  public static ExportedModel load(Path dir) {
+    ExportManifest.verify(dir);
+    Path fx = denseFolder(dir);
+    FeatureGenerator fg = featureGenerator(dir, fx);
+    List<String> outputs = new ArrayList<>();
+    for (JsonNode n : readJson(fx.resolve("output_info.json")).path("OutputNodes")) {
+      outputs.add(n.path("OutputNodeName").asText());
+    }
+    List<String> inputs = new ArrayList<>();
+    for (JsonNode n : readJson(fx.resolve("params_order.json"))) {
+      inputs.add(n.asText());
+    }
+    if (outputs.isEmpty() || inputs.isEmpty()) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          fx + ": output_info.json or params_order.json lists nothing; export again");
+    }
+    SparseModel sparse = SparseModel.fromFg(fg).eval();
+    long rows = loadTables(dir, sparse);
+    Path archive = archive(fx);
+    ScriptModel script;
+    try {
+      script = ScriptModel.load(archive);
+    } catch (TorchScriptException e) {
+      throw new ExportException(
+          ExportException.Step.LOAD, "libtorch cannot load " + archive + ": " + e.getMessage(), e);
+    }
+    log.info(
+        "loaded export {}: {} table rows, inputs {}, outputs {}", dir, rows, inputs, outputs);
+    return new ExportedModel(dir, fg, sparse, script, inputs, outputs);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** The FG the export carries. */
+  public FeatureGenerator featureGenerator() {
+    return fg;
+  }
+
+  /** The dense graph's inputs (block names) in argument order. */
+  public List<String> inputNames() {
+    return inputNames;
+  }
+
+  /** Output names in {@code output_info.json} order. */
+  public List<String> outputNames() {
+    return outputNames;
+  }
+
+  /**
+   * Scores raw samples (column name to value, as in a JSONL line: a string/number, a list for
+   * multi-value features, a list of steps for sequences).
+   *
+   * @return output name to its values, row-major ({@code [B, width]} flattened)
+   */
+  public Map<String, float[]> score(List<? extends Map<String, ?>> samples) {
+    Batch batch;
+    try {
+      @SuppressWarnings("unchecked")
+      List<Map<String, ?>> rows = (List<Map<String, ?>>) samples;
+      batch = Batch.of(schema, rows);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot read the samples: " + e.getMessage(), e);
+    }
+    return score(batch);
+  }
+
+  /** Scores a batch read by {@code io.recship.data}. */
+  public Map<String, float[]> score(Batch batch) {
+    if (batch.size() == 0) {
+      return emptyResult();
+    }
+    try (TensorScope scope = TensorScope.open();
+        NDManager results = NDManager.newBaseManager("PyTorch")) {
+      Blocks blocks = sparse.forward(batch).blocks();
+      List<NDArray> args = new ArrayList<>(inputNames.size());
+      for (String name : inputNames) {
+        args.add(blocks.get(name).toNDArray());
+      }
+      NDList out = script.forward(results, args);
+      Map<String, float[]> scores = new LinkedHashMap<>();
+      for (int i = 0; i < outputNames.size(); i++) {
+        scores.put(outputNames.get(i), out.get(i).toFloatArray());
+      }
+      return scores;
+    }
+  }
+
+  private Map<String, float[]> emptyResult() {
+    Map<String, float[]> m = new LinkedHashMap<>();
+    outputNames.forEach(n -> m.put(n, new float[0]));
+    return m;
+  }
+
+  @Override
+  public void close() {
+    script.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ExportedModel[" + dir + ", outputs " + outputNames + "]";
+  }
+
+  /** The folder holding {@code output_info.json} (RecIS' {@code export_folder_name}). */
+  private static Path denseFolder(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> found =
+          s.filter(p -> Files.isRegularFile(p.resolve("output_info.json"))).sorted().toList();
+      if (found.size() != 1) {
+        throw new ExportException(
+            ExportException.Step.LOAD,
+            dir + " must hold exactly one dense folder with output_info.json (found " + found
+                + "); point to an export folder");
+      }
+      return found.get(0);
+    } catch (IOException e) {
+      throw new ExportException(ExportException.Step.LOAD, "cannot list " + dir + " (" + e + ")", e);
+    }
+  }
+
+  private static Path archive(Path fx) {
+    try (Stream<Path> s = Files.list(fx)) {
+      List<Path> pts = s.filter(p -> p.getFileName().toString().endsWith(".pt")).sorted().toList();
+      if (pts.size() != 1) {
+        throw new ExportException(
+            ExportException.Step.LOAD,
+            fx + " must hold exactly one TorchScript archive (*.pt), found " + pts);
+      }
+      return pts.get(0);
+    } catch (IOException e) {
+      throw new ExportException(ExportException.Step.LOAD, "cannot list " + fx + " (" + e + ")", e);
+    }
+  }
+
+  private static FeatureGenerator featureGenerator(Path dir, Path fx) {
+    try {
+      return FeatureGenerator.load(
+          ConfigSource.read(dir.resolve("fg.json")),
+          ConfigSource.read(fx.resolve("input_columns.json")),
+          FgOptions.DEFAULT);
+    } catch (FgConfigException e) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          "the export's fg.json / input_columns.json do not load: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static JsonNode readJson(Path file) {
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ExportException(
+          ExportException.Step.LOAD, file + " is not valid JSON (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Puts every {@code id}/{@code embedding} pair of the export's {@code *.safetensors} into the
+   * sparse model's tables. Works for both export modes: a copy-mode export has no {@code index}
+   * (RecIS copies only {@code *.safetensors} and {@code *.json}), so the files' headers are the
+   * index; optimizer slots a copy-mode export keeps are skipped.
+   */
+  private static long loadTables(Path dir, SparseModel sparse) {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+    } catch (IOException e) {
+      throw new ExportException(ExportException.Step.LOAD, "cannot list " + dir + " (" + e + ")", e);
+    }
+    Map<String, TensorInfo> ids = new LinkedHashMap<>();
+    Map<String, Path> where = new LinkedHashMap<>();
+    Map<String, TensorInfo> embs = new LinkedHashMap<>();
+    for (Path f : files) {
+      for (TensorInfo t : header(f)) {
+        RecisLayout.Key k = RecisLayout.parseKey(t.name());
+        if (k == null) {
+          continue;
+        }
+        String part = k.sharedName() + "/part_" + k.shard() + "_" + k.shardNum();
+        if (k.slot().equals(RecisLayout.ID_SLOT)) {
+          ids.put(part, t);
+          where.put(t.name(), f);
+        } else if (k.slot().equals(RecisLayout.EMBEDDING_SLOT)) {
+          embs.put(part, t);
+          where.put(t.name(), f);
+        }
+      }
+    }
+    long rows = 0;
+    for (Map.Entry<String, TensorInfo> e : embs.entrySet()) {
+      String table = e.getKey().substring(0, e.getKey().indexOf("/part_"));
+      TensorInfo emb = e.getValue();
+      TensorInfo id = ids.get(e.getKey());
+      if (id == null) {
+        throw new ExportException(
+            ExportException.Step.LOAD,
+            "table '" + table + "' in " + dir + " has " + emb.name() + " but no matching id tensor;"
+                + " the export is incomplete: export again");
+      }
+      if (!sparse.tables().containsKey(table)) {
+        log.warn("export table '{}' is not used by the export's FG; skipped", table);
+        continue;
+      }
+      EmbeddingTable t = sparse.table(table);
+      if (emb.rank() != 2 || emb.dim(1) != t.dim() || id.dim(0) != emb.dim(0)) {
+        throw new ExportException(
+            ExportException.Step.LOAD,
+            "table '" + table + "' in " + where.get(emb.name()) + " is " + emb + " with " + id
+                + ", but fg.json gives it dimension " + t.dim() + "; the export is inconsistent:"
+                + " export again");
+      }
+      rows += readInto(t, where.get(id.name()), id, where.get(emb.name()), emb);
+    }
+    return rows;
+  }
+
+  private static long readInto(EmbeddingTable t, Path idFile, TensorInfo id, Path embFile, TensorInfo emb) {
+    try (SafetensorsReader idr = SafetensorsReader.open(idFile);
+        SafetensorsReader er = SafetensorsReader.open(embFile)) {
+      long[] idv = idr.readLongs(id.name());
+      int dim = t.dim();
+      float[] row = new float[dim];
+      int[] next = {0};
+      er.readRows(
+          emb.name(),
+          SafeDType.F32,
+          dim,
+          (ByteBuffer chunk) -> {
+            var fb = chunk.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            while (fb.remaining() >= dim) {
+              fb.get(row);
+              t.put(idv[next[0]++], row);
+            }
+          });
+      return idv.length;
+    } catch (CheckpointException e) {
+      throw new ExportException(
+          ExportException.Step.LOAD, "cannot read table '" + t.sharedName() + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static List<TensorInfo> header(Path f) {
+    try {
+      return SafetensorsReader.headerOf(f);
+    } catch (CheckpointException e) {
+      throw new ExportException(ExportException.Step.LOAD, "cannot read " + f + ": " + e.getMessage(), e);
+    }
+  }
+}
