@@ -132,7 +132,7 @@ public final class ScriptModel implements AutoCloseable {
     // Holds copies of foreign-engine inputs and, for a non-PyTorch result manager, the raw
     // outputs; closed before returning so nothing but the outputs outlives the call.
     @Nullable NDManager scratch = null;
-    IValue[] args = new IValue[inputs.size()];
+    @Nullable IValue[] args = new IValue[inputs.size()];
     try {
       for (int i = 0; i < args.length; i++) {
         NDArray in = inputs.get(i);
