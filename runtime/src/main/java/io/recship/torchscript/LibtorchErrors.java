@@ -23,7 +23,7 @@ final class LibtorchErrors {
 
   static TorchScriptException translate(String phase, Path archive, RuntimeException e) {
     String reason = e.getMessage() == null ? e.toString() : e.getMessage().strip();
-    String codeFile = null;
+    @Nullable String codeFile = null;
     int line = 0;
     Matcher m = POSITION.matcher(reason);
     // Prefer a position inside the archive's own code; the first such is the innermost frame

@@ -201,6 +201,22 @@ class ScriptModelTest {
   }
 
   @Test
+  void emptyAndZeroDimensionalAttributesLoad() throws IOException {
+    ScriptModuleSpec spec =
+        ScriptModuleSpec.builder("Edges")
+            .buffer("empty", TensorData.ofFloats(new long[] {2, 0, 3}))
+            .buffer("scalar", TensorData.ofFloats(new long[] {}, 42f))
+            .input("x")
+            .returns(List.of("self.empty", "x * self.scalar"))
+            .build();
+    try (ScriptModel model = ScriptModel.load(written(spec, "edges.pt"))) {
+      NDList out = model.forward(nd, nd.create(new float[] {1, 2}));
+      assertThat(out.get(0).getShape()).isEqualTo(new Shape(2, 0, 3));
+      assertThat(out.get(1).toFloatArray()).containsExactly(42, 84);
+    }
+  }
+
+  @Test
   void syntaxErrorNamesTheLineAndQuotesTheStatement() throws IOException {
     ScriptModuleSpec spec =
         ScriptModuleSpec.builder("Broken")

@@ -75,6 +75,10 @@ class ScriptModuleSpecTest {
     assertThat(spec.describeLine(zLine)).isEqualTo("forward statement 2 of 2");
     assertThat(spec.describeLine(zLine + 1)).isEqualTo("return statement");
     assertThat(spec.describeLine(1)).isEqualTo("generated declaration");
+    assertThat(spec.statementIndexAt(zLine)).hasValue(1);
+    assertThat(spec.statementIndexAt(zLine - 1)).hasValue(0);
+    assertThat(spec.statementIndexAt(zLine + 1)).isEmpty();
+    assertThat(spec.statementIndexAt(1)).isEmpty();
   }
 
   @ParameterizedTest
