@@ -113,8 +113,9 @@ final class ModelValidator {
         .toList();
     if (!missingRuntime.isEmpty()) {
       report.error("RecShip runtime types are not on the compile classpath ("
-          + String.join(", ", missingRuntime) + "): add the io.recship:recship-runtime dependency;"
-          + " the generated " + exporter + " calls it", model, recModel, null);
+          + String.join(", ", missingRuntime) + "): add the io.recship:recship-runtime dependency,"
+          + " at the processor's version; the generated " + exporter + " calls it",
+          model, recModel, null);
     }
     boolean typesKnown = missingRuntime.isEmpty();
 

@@ -8,7 +8,6 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.tools.JavaFileObject;
 
 /** Test sources with known line numbers, and the compiler set up like a user's build. */
@@ -19,12 +18,6 @@ final class Fixtures {
   static final int FIRST_MEMBER_LINE = 11;
   /** Line of the first body line passed to {@link #dense}. */
   static final int FIRST_DENSE_LINE = 11;
-
-  private static final List<String> RUNTIME_API = List.of(
-      "io/recship/tensor/Tensor", "io/recship/tensor/Blocks", "io/recship/nn/Module",
-      "io/recship/optim/Optimizer", "io/recship/sparse/SparseModel", "io/recship/data/Dataset",
-      "io/recship/export/DenseForward", "io/recship/export/ExportPlan",
-      "io/recship/export/Exporter", "io/recship/export/ExportResult");
 
   private Fixtures() {}
 
@@ -51,8 +44,8 @@ final class Fixtures {
 
   /** The usual members: package-private final fields. */
   static final String[] FIELDS = {
-    "  @SparseArch final SparseModel sparse = new SparseModel();",
-    "  @DenseArch final CtrDense dense = new CtrDense();"
+    "  @SparseArch SparseModel sparse;",
+    "  @DenseArch CtrDense dense;"
   };
 
   /** A valid model over the {@code valid} configs. */
@@ -89,9 +82,9 @@ final class Fixtures {
         "  }");
   }
 
-  /** Compiles with the processor, the config directory option, and the runtime API. */
+  /** Compiles with the processor and the config directory option, against recship-runtime. */
   static Compilation compile(JavaFileObject... sources) {
-    return compiler().compile(Stream.concat(Stream.of(sources), runtimeApi().stream()).toList());
+    return compiler().compile(sources);
   }
 
   static Compiler compiler() {
@@ -115,22 +108,5 @@ final class Fixtures {
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /**
-   * Stand-ins for the runtime API, used only while the real recship-runtime on the test classpath
-   * lacks part of it (see {@code src/test/resources/runtime-api/README.md}).
-   */
-  static List<JavaFileObject> runtimeApi() {
-    ClassLoader loader = Fixtures.class.getClassLoader();
-    boolean realRuntime =
-        RUNTIME_API.stream().allMatch(type -> loader.getResource(type + ".class") != null);
-    if (realRuntime) {
-      return List.of();
-    }
-    return RUNTIME_API.stream()
-        .map(type -> JavaFileObjects.forResource(
-            Fixtures.class.getResource("/runtime-api/" + type + ".java")))
-        .toList();
   }
 }

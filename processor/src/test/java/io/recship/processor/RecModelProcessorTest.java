@@ -67,8 +67,8 @@ class RecModelProcessorTest {
     // What kapt's stub of `@SparseArch val sparse = ...` looks like.
     Compilation compilation = compile(
         model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
-            "  @SparseArch private final SparseModel sparse = new SparseModel();",
-            "  @DenseArch private final CtrDense dense = new CtrDense();",
+            "  @SparseArch private SparseModel sparse;",
+            "  @DenseArch private CtrDense dense;",
             "  public final SparseModel getSparse() { return sparse; }",
             "  public final CtrDense getDense() { return dense; }"),
         twoOutputDense());
@@ -82,8 +82,8 @@ class RecModelProcessorTest {
   void readsArchsFromAnnotatedGetters() {
     Compilation compilation = compile(
         model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
-            "  private final SparseModel s = new SparseModel();",
-            "  private final CtrDense d = new CtrDense();",
+            "  private SparseModel s;",
+            "  private CtrDense d;",
             "  @SparseArch public SparseModel sparseArch() { return s; }",
             "  @DenseArch CtrDense denseArch() { return d; }"),
         twoOutputDense());
@@ -123,8 +123,8 @@ class RecModelProcessorTest {
   void recisTargetDoesNotApplyMainSearchRules() {
     Compilation compilation = compile(
         model("fg = \"hb0/fg.json\", mc = \"hb0/mc.json\", target = Target.RECIS",
-            "  @SparseArch(splitSeq = true) final SparseModel sparse = new SparseModel();",
-            "  @DenseArch final CtrDense dense = new CtrDense();"),
+            "  @SparseArch(splitSeq = true) SparseModel sparse;",
+            "  @DenseArch CtrDense dense;"),
         twoOutputDense());
 
     assertThat(compilation).succeededWithoutWarnings();
@@ -196,9 +196,9 @@ class RecModelProcessorTest {
   @Test
   void rejectsTwoSparseArchs() {
     JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
-        "  @SparseArch final SparseModel sparse = new SparseModel();",
-        "  @SparseArch final SparseModel other = new SparseModel();",
-        "  @DenseArch final CtrDense dense = new CtrDense();");
+        "  @SparseArch SparseModel sparse;",
+        "  @SparseArch SparseModel other;",
+        "  @DenseArch CtrDense dense;");
     Compilation compilation = compile(model, twoOutputDense());
 
     assertThat(compilation).failed();
@@ -210,7 +210,7 @@ class RecModelProcessorTest {
   @Test
   void rejectsModelWithoutDenseArch() {
     JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
-        "  @SparseArch final SparseModel sparse = new SparseModel();");
+        "  @SparseArch SparseModel sparse;");
     Compilation compilation = compile(model, twoOutputDense());
 
     assertThat(compilation).failed();
@@ -221,8 +221,8 @@ class RecModelProcessorTest {
   @Test
   void rejectsPrivateFieldWithoutGetter() {
     JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
-        "  @SparseArch private final SparseModel sparse = new SparseModel();",
-        "  @DenseArch final CtrDense dense = new CtrDense();");
+        "  @SparseArch private SparseModel sparse;",
+        "  @DenseArch CtrDense dense;");
     Compilation compilation = compile(model, twoOutputDense());
 
     assertThat(compilation).failed();
@@ -237,7 +237,7 @@ class RecModelProcessorTest {
   void rejectsSparseArchThatIsNotASparseModel() {
     JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
         "  @SparseArch final Object sparse = new Object();",
-        "  @DenseArch final CtrDense dense = new CtrDense();");
+        "  @DenseArch CtrDense dense;");
     Compilation compilation = compile(model, twoOutputDense());
 
     assertThat(compilation).failed();
@@ -249,10 +249,10 @@ class RecModelProcessorTest {
   @Test
   void rejectsSplitSeqForMainSearchAtTheAttribute() {
     JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
-        "  @DenseArch final CtrDense dense = new CtrDense();",
+        "  @DenseArch CtrDense dense;",
         "  @SparseArch(",
         "      splitSeq = true)",
-        "  final SparseModel sparse = new SparseModel();");
+        "  SparseModel sparse;");
     Compilation compilation = compile(model, twoOutputDense());
 
     assertThat(compilation).failed();
@@ -362,9 +362,9 @@ class RecModelProcessorTest {
   @Test
   void reportsEveryProblemInOneCompile() {
     JavaFileObject model = model("fg = \"hb0/fg.json\", mc = \"hb0/mc.json\"",
-        "  @SparseArch(splitSeq = true) final SparseModel sparse = new SparseModel();",
-        "  @SparseArch final SparseModel other = new SparseModel();",
-        "  @DenseArch private final CtrDense dense = new CtrDense();");
+        "  @SparseArch(splitSeq = true) SparseModel sparse;",
+        "  @SparseArch SparseModel other;",
+        "  @DenseArch private CtrDense dense;");
     JavaFileObject dense = dense(
         "  public record CtrCvr(Tensor ctr, Tensor cvr) {}",
         "  @ExportOutput({\"ctr\", \"ctr\", \"cvr\"})",

@@ -1,2 +1,0 @@
-package io.recship.data;
-public interface Dataset {}

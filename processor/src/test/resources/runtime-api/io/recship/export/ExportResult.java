@@ -1,2 +1,0 @@
-package io.recship.export;
-public final class ExportResult {}

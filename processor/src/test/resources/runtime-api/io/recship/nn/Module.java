@@ -1,5 +1,0 @@
-package io.recship.nn;
-
-public abstract class Module {
-  protected Module() {}
-}

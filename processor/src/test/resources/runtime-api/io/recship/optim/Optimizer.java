@@ -1,5 +1,0 @@
-package io.recship.optim;
-
-public abstract class Optimizer {
-  public final void zeroGrad() {}
-}

@@ -1,2 +1,0 @@
-package io.recship.sparse;
-public class SparseModel {}
