@@ -1,0 +1,66 @@
+package io.recship.examples.ctr;
+
+import io.recship.annotations.DenseArch;
+import io.recship.annotations.RecModel;
+import io.recship.annotations.SparseArch;
+import io.recship.fg.ConfigSource;
+import io.recship.fg.FeatureGenerator;
+import io.recship.fg.FgOptions;
+import io.recship.sparse.SparseModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A CTR/CVR model as a user writes it. At compile time RecShip's processor checks {@code
+ * ctr/fg.json} and {@code ctr/mc.json} against the main-search RTP rules and this class's shape,
+ * then generates {@code CtrModelExporter}:
+ *
+ * <pre>{@code
+ * CtrModel model = new CtrModel(CtrModel.featureGenerator(), 7);
+ * ... train, save a checkpoint ...
+ * CtrModelExporter.builder(model).dataset(data).ckptDir(ckpt).exportDir(out).export();
+ * }</pre>
+ */
+@RecModel(fg = "ctr/fg.json", mc = "ctr/mc.json")
+public final class CtrModel implements AutoCloseable {
+  @SparseArch final SparseModel sparse;
+  @DenseArch final CtrDense dense;
+
+  /** Sparse tables and dense parameters drawn from {@code seed}. */
+  public CtrModel(FeatureGenerator fg, long seed) {
+    this.sparse = SparseModel.fromFg(fg, false, seed); // one flat map of blocks, as RTP needs
+    this.dense = new CtrDense(fg, seed);
+  }
+
+  /** The FG and MC that {@code @RecModel} names, read from the classpath. */
+  public static FeatureGenerator featureGenerator() {
+    return FeatureGenerator.load(
+        resource(CtrModelExporter.FG_RESOURCE), resource(CtrModelExporter.MC_RESOURCE), FgOptions.DEFAULT);
+  }
+
+  public SparseModel sparse() {
+    return sparse;
+  }
+
+  public CtrDense dense() {
+    return dense;
+  }
+
+  @Override
+  public void close() {
+    dense.close();
+  }
+
+  private static ConfigSource resource(String name) {
+    try (InputStream in = CtrModel.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + " is not on the classpath (it ships in recship-example-java)");
+      }
+      return new ConfigSource(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read resource " + name, e);
+    }
+  }
+}

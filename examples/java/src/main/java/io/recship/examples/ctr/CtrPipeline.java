@@ -1,0 +1,332 @@
+package io.recship.examples.ctr;
+
+import io.recship.checkpoint.RecisLayout;
+import io.recship.checkpoint.SafetensorsWriter;
+import io.recship.checkpoint.SparseCheckpointWriter;
+import io.recship.checkpoint.TensorEntry;
+import io.recship.checkpoint.TensorSpec;
+import io.recship.data.Batch;
+import io.recship.data.Dataset;
+import io.recship.data.Schema;
+import io.recship.export.ExportResult;
+import io.recship.export.ExportedFile;
+import io.recship.fg.FeatureGenerator;
+import io.recship.nn.Parameter;
+import io.recship.serving.ExportedModel;
+import io.recship.tensor.TensorScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The whole path for {@link CtrModel}, as {@code recship demo} runs it: synthetic data, training
+ * of both heads, a checkpoint, the generated exporter, loading the export with {@link
+ * ExportedModel}, held-out AUC of its scores, and the parity check of those scores against the
+ * training-side forward on the same samples.
+ *
+ * <p>Under {@code workdir}: {@code data/heldout.jsonl} (input for {@code recship score}), {@code
+ * ckpt/} and {@code export/}. Running again replaces what an earlier run wrote there.
+ */
+public final class CtrPipeline {
+  /** Scores of the export and of the training-side forward may differ by at most this much. */
+  public static final double PARITY_ATOL = 1e-5;
+  private static final int SCORE_BATCH = 512;
+  private static final List<String> OUTPUTS = CtrModelExporter.OUTPUT_NAMES;
+
+  private CtrPipeline() {}
+
+  /**
+   * What to run.
+   *
+   * @param trainSamples samples {@code [0, trainSamples)} train the model
+   * @param heldOutSamples the next {@code heldOutSamples} are scored, never trained on
+   * @param reportEvery training steps between loss/AUC reports
+   */
+  public record Settings(
+      Path workdir,
+      int steps,
+      long seed,
+      int batchSize,
+      int trainSamples,
+      int heldOutSamples,
+      int reportEvery,
+      double denseLearningRate,
+      double sparseLearningRate) {
+
+    public Settings {
+      if (steps < 1 || batchSize < 2 || trainSamples < batchSize || heldOutSamples < 2 || reportEvery < 1) {
+        throw new IllegalArgumentException(
+            "need steps >= 1, batchSize >= 2, trainSamples >= batchSize, heldOutSamples >= 2 and reportEvery >= 1; got "
+                + this);
+      }
+    }
+
+    /** The demo's defaults: a few minutes on 2 cores. */
+    public static Settings defaults(Path workdir) {
+      return new Settings(workdir, 1500, 7, 256, 100_000, 5_000, 100, 3e-3, 3e-2);
+    }
+
+    public Settings withSteps(int steps) {
+      return new Settings(workdir, steps, seed, batchSize, trainSamples, heldOutSamples,
+          Math.min(reportEvery, steps), denseLearningRate, sparseLearningRate);
+    }
+
+    public Settings withSeed(long seed) {
+      return new Settings(workdir, steps, seed, batchSize, trainSamples, heldOutSamples, reportEvery,
+          denseLearningRate, sparseLearningRate);
+    }
+
+    public Settings withSamples(int trainSamples, int heldOutSamples) {
+      return new Settings(workdir, steps, seed, batchSize, trainSamples, heldOutSamples, reportEvery,
+          denseLearningRate, sparseLearningRate);
+    }
+  }
+
+  /**
+   * What a run produced.
+   *
+   * @param heldOutAuc per output, the AUC of the export's scores on the held-out samples against
+   *     its label ({@code ctr}: click, {@code cvr}: conversion)
+   * @param maxAbsDiff per output, the largest |export score - training-side forward| on them
+   * @param timings wall time per step, in order
+   */
+  public record Result(
+      Path heldOutFile,
+      Path ckptDir,
+      Path exportDir,
+      List<ExportedFile> exportFiles,
+      int heldOutSamples,
+      Map<String, Double> heldOutAuc,
+      Map<String, Double> maxAbsDiff,
+      Map<String, Duration> timings) {
+
+    /** True when every output's scores agree within {@link #PARITY_ATOL}. */
+    public boolean parityOk() {
+      return maxAbsDiff.values().stream().allMatch(d -> d <= PARITY_ATOL);
+    }
+
+    public double maxAbsDiffOverall() {
+      return maxAbsDiff.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+  }
+
+  /** Runs every step, reporting progress as lines to {@code log}. */
+  public static Result run(Settings s, Consumer<String> log) {
+    Path workdir = s.workdir().toAbsolutePath();
+    Path dataDir = workdir.resolve("data");
+    Path heldOutFile = dataDir.resolve("heldout.jsonl");
+    Path ckpt = workdir.resolve("ckpt");
+    Path exportDir = workdir.resolve("export");
+    Map<String, Duration> timings = new LinkedHashMap<>();
+    Clock clock = new Clock(timings);
+
+    log.accept("[1/6] data: synthetic impressions with click and conversion labels (seed " + s.seed() + ")");
+    FeatureGenerator fg = CtrModel.featureGenerator();
+    CtrData data = CtrData.of(s.seed());
+    Dataset train = data.dataset(fg, 0, s.trainSamples()).batchSize(s.batchSize()).shuffleBuffer(10_000, s.seed()).build();
+    List<Map<String, Object>> heldOut = data.samples(s.trainSamples(), s.heldOutSamples());
+    createDirectories(dataDir);
+    data.writeJsonLines(heldOutFile, s.trainSamples(), s.heldOutSamples());
+    log.accept(String.format(Locale.ROOT, "      %d training samples (in memory), %d held-out samples -> %s",
+        s.trainSamples(), s.heldOutSamples(), heldOutFile));
+    log.accept(String.format(Locale.ROOT, "      click rate %.3f, conversion rate %.3f (held-out)",
+        rate(heldOut, CtrData.CLICK), rate(heldOut, CtrData.CONVERSION)));
+    clock.lap("data");
+
+    try (CtrModel model = new CtrModel(fg, s.seed());
+        CtrTraining training = new CtrTraining(model, s.denseLearningRate(), s.sparseLearningRate())) {
+      log.accept(String.format(Locale.ROOT, "[2/6] train: %d steps of %d samples; dense %s parameters, Adam lr %s; sparse Adam lr %s",
+          s.steps(), s.batchSize(), model.dense.parameterCount(), s.denseLearningRate(), s.sparseLearningRate()));
+      training.train(train, s.steps(), s.reportEvery(), r -> log.accept("      " + r));
+      clock.lap("train");
+
+      log.accept("[3/6] checkpoint -> " + ckpt);
+      saveCheckpoint(ckpt, model);
+      log.accept(String.format(Locale.ROOT, "      tables %s", tableSizes(model)));
+      clock.lap("checkpoint");
+
+      log.accept("[4/6] export: CtrModelExporter.builder(model).dataset(..).ckptDir(..).exportDir(..).filterSparseOpt(true).export()");
+      ExportResult exported = CtrModelExporter.builder(model)
+          .dataset(train)
+          .ckptDir(ckpt)
+          .exportDir(exportDir)
+          .denseOptimizer(training.denseOptimizer())
+          .filterSparseOpt(true)
+          .overwrite(true)
+          .export();
+      log.accept("      " + exported.exportDir() + String.format(Locale.ROOT, " (%,d bytes)", exported.totalBytes()));
+      for (ExportedFile f : exported.files()) {
+        log.accept(String.format(Locale.ROOT, "        %-52s %,12d", f.path(), f.size()));
+      }
+      clock.lap("export");
+
+      log.accept("[5/6] score: ExportedModel.load(export).score(held-out samples)");
+      Map<String, float[]> served = scoreExport(exportDir, heldOut);
+      Map<String, Double> auc = new LinkedHashMap<>();
+      auc.put("ctr", Auc.of(served.get("ctr"), labels(heldOut, CtrData.CLICK)));
+      auc.put("cvr", Auc.of(served.get("cvr"), labels(heldOut, CtrData.CONVERSION)));
+      log.accept(String.format(Locale.ROOT, "      held-out AUC over %d samples: ctr %.4f (click), cvr %.4f (conversion)",
+          heldOut.size(), auc.get("ctr"), auc.get("cvr")));
+      clock.lap("score");
+
+      log.accept("[6/6] parity: export scores vs the training-side forward on the same samples");
+      Map<String, float[]> eager = trainingSideForward(model, fg, heldOut);
+      Map<String, Double> diff = new LinkedHashMap<>();
+      for (String name : OUTPUTS) {
+        diff.put(name, maxAbsDiff(served.get(name), eager.get(name)));
+      }
+      clock.lap("parity");
+      Result result = new Result(heldOutFile, ckpt, exportDir, exported.files(), heldOut.size(), auc, diff, timings);
+      log.accept(String.format(Locale.ROOT, "      parity %s: max abs diff %.3g (ctr %.3g, cvr %.3g) over %d samples, atol %.0e",
+          result.parityOk() ? "OK" : "FAILED", result.maxAbsDiffOverall(), diff.get("ctr"), diff.get("cvr"),
+          heldOut.size(), PARITY_ATOL));
+      return result;
+    }
+  }
+
+  /** Scores {@code samples} with the export, {@value #SCORE_BATCH} at a time. */
+  static Map<String, float[]> scoreExport(Path exportDir, List<Map<String, Object>> samples) {
+    Map<String, float[]> out = empty(samples.size());
+    try (ExportedModel served = ExportedModel.load(exportDir)) {
+      for (int from = 0; from < samples.size(); from += SCORE_BATCH) {
+        int to = Math.min(samples.size(), from + SCORE_BATCH);
+        Map<String, float[]> scores = served.score(samples.subList(from, to));
+        for (String name : OUTPUTS) {
+          System.arraycopy(scores.get(name), 0, out.get(name), from, to - from);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The model as training runs it, in eval mode (unseen ids give zero vectors, as online). */
+  static Map<String, float[]> trainingSideForward(CtrModel model, FeatureGenerator fg, List<Map<String, Object>> samples) {
+    Map<String, float[]> out = empty(samples.size());
+    Schema schema = CtrData.schema(fg);
+    boolean sparseTraining = model.sparse.isTraining();
+    boolean denseTraining = model.dense.isTraining();
+    model.sparse.eval();
+    model.dense.eval();
+    try {
+      for (int from = 0; from < samples.size(); from += SCORE_BATCH) {
+        int to = Math.min(samples.size(), from + SCORE_BATCH);
+        try (TensorScope scope = TensorScope.open()) {
+          Batch batch = Batch.of(schema, new ArrayList<>(samples.subList(from, to)));
+          CtrDense.CtrCvr p = model.dense.forward(model.sparse.forward(batch).blocks());
+          System.arraycopy(p.ctr().toFloatArray(), 0, out.get("ctr"), from, to - from);
+          System.arraycopy(p.cvr().toFloatArray(), 0, out.get("cvr"), from, to - from);
+        }
+      }
+    } finally {
+      if (sparseTraining) {
+        model.sparse.train();
+      }
+      model.dense.train(denseTraining);
+    }
+    return out;
+  }
+
+  /** Tables in RecIS' layout plus {@code dense.safetensors}, which the exporter's prepare step loads. */
+  static void saveCheckpoint(Path dir, CtrModel model) {
+    clearOwnCheckpoint(dir);
+    List<TensorSpec> denseMeta = new ArrayList<>();
+    List<TensorEntry> denseEntries = new ArrayList<>();
+    for (Map.Entry<String, Parameter> e : model.dense.namedParameters().entrySet()) {
+      denseMeta.add(new TensorSpec(e.getKey(), io.recship.checkpoint.SafeDType.F32, e.getValue().shape()));
+      denseEntries.add(TensorEntry.ofFloats(e.getKey(), e.getValue().shape(), e.getValue().toFloatArray()));
+    }
+    SparseCheckpointWriter.write(dir, new ArrayList<>(model.sparse.tables().values()), denseMeta);
+    SafetensorsWriter.write(dir.resolve(RecisLayout.DENSE_FILE), denseEntries);
+  }
+
+  /** Removes a checkpoint an earlier run left; refuses to touch a folder that is not one. */
+  private static void clearOwnCheckpoint(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    if (!Files.isRegularFile(dir.resolve(RecisLayout.DENSE_FILE))) {
+      throw new IllegalStateException(dir + " exists and is not a checkpoint of an earlier run (no "
+          + RecisLayout.DENSE_FILE + "); choose another workdir or remove it");
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the previous checkpoint " + dir, e);
+    }
+  }
+
+  private static String tableSizes(CtrModel model) {
+    StringBuilder b = new StringBuilder();
+    model.sparse.tables().forEach((name, t) -> b.append(b.length() == 0 ? "" : ", ")
+        .append(name).append(' ').append(t.size()).append(" rows x ").append(t.dim()));
+    return b.toString();
+  }
+
+  private static Map<String, float[]> empty(int n) {
+    Map<String, float[]> m = new LinkedHashMap<>();
+    for (String name : OUTPUTS) {
+      m.put(name, new float[n]);
+    }
+    return m;
+  }
+
+  static float[] labels(List<Map<String, Object>> samples, String label) {
+    float[] y = new float[samples.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = ((Number) samples.get(i).get(label)).floatValue();
+    }
+    return y;
+  }
+
+  private static double rate(List<Map<String, Object>> samples, String label) {
+    double sum = 0;
+    for (float v : labels(samples, label)) {
+      sum += v;
+    }
+    return sum / samples.size();
+  }
+
+  static double maxAbsDiff(float[] a, float[] b) {
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs((double) a[i] - b[i]));
+    }
+    return max;
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+  }
+
+  /** Wall time per step. */
+  private static final class Clock {
+    private final Map<String, Duration> timings;
+    private long last = System.nanoTime();
+
+    Clock(Map<String, Duration> timings) {
+      this.timings = timings;
+    }
+
+    void lap(String step) {
+      long now = System.nanoTime();
+      timings.put(step, Duration.ofNanos(now - last));
+      last = now;
+    }
+  }
+}

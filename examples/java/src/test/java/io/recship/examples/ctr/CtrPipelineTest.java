@@ -1,0 +1,44 @@
+package io.recship.examples.ctr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.recship.export.ExportedFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The example end to end at small scale: train, checkpoint, generated exporter, scoring the export. */
+class CtrPipelineTest {
+  @TempDir Path tmp;
+
+  @Test
+  void exportScoresEqualTheTrainingSideForwardAndBeatChanceOnHeldOutData() {
+    List<String> log = new ArrayList<>();
+    CtrPipeline.Settings s = CtrPipeline.Settings.defaults(tmp).withSteps(200).withSamples(20_000, 2_000);
+    CtrPipeline.Result r = CtrPipeline.run(s, log::add);
+    log.forEach(System.out::println);
+
+    assertThat(r.maxAbsDiff()).containsOnlyKeys("ctr", "cvr");
+    assertThat(r.maxAbsDiff().values()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(CtrPipeline.PARITY_ATOL));
+    assertThat(r.parityOk()).isTrue();
+    // measured with seed 7 at this size: ctr 0.604, cvr 0.656 (Bayes-optimal ctr AUC is 0.85)
+    assertThat(r.heldOutAuc().get("ctr")).isGreaterThan(0.56);
+    assertThat(r.heldOutAuc().get("cvr")).isGreaterThan(0.60);
+    assertThat(r.exportFiles()).extracting(ExportedFile::path).contains(
+        "fg.json", "fx_user_model/user_model.pt", "fx_user_model/output_info.json",
+        "model-000000-of-000001.safetensors", "torch_rank_weights_embs_table_multi_shard.json");
+    assertThat(r.heldOutFile()).isRegularFile();
+    assertThat(log).anyMatch(l -> l.contains("parity OK"));
+  }
+
+  @Test
+  void runningAgainInTheSameWorkdirReplacesTheEarlierRun() {
+    CtrPipeline.Settings s = CtrPipeline.Settings.defaults(tmp).withSteps(5).withSamples(1_000, 200);
+    CtrPipeline.run(s, line -> {});
+    CtrPipeline.Result again = CtrPipeline.run(s.withSeed(8), line -> {});
+    assertThat(again.parityOk()).isTrue();
+    assertThat(again.exportDir()).isDirectory();
+  }
+}
