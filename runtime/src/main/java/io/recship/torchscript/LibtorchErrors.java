@@ -23,7 +23,7 @@ final class LibtorchErrors {
 
   static TorchScriptException translate(String phase, Path archive, RuntimeException e) {
     String reason = e.getMessage() == null ? e.toString() : e.getMessage().strip();
-    String codeFile = null;
+    @Nullable String codeFile = null;
     int line = 0;
     Matcher m = POSITION.matcher(reason);
     // Prefer a position inside the archive's own code; the first such is the innermost frame
@@ -44,7 +44,7 @@ final class LibtorchErrors {
         msg.append(": `").append(sourceLine).append('`');
       }
     }
-    msg.append("\nlibtorch says: ").append(firstLine(reason));
+    msg.append("\nlibtorch says: ").append(summary(reason));
     msg.append("\n(full libtorch message below)\n").append(reason);
     return new TorchScriptException(
         msg.toString(), archive.toString(), codeFile, line, sourceLine, reason, e);
@@ -70,12 +70,13 @@ final class LibtorchErrors {
     return null;
   }
 
-  private static String firstLine(String s) {
-    for (String l : s.split("\n")) {
-      if (!l.isBlank()) {
-        return l.strip();
-      }
-    }
-    return s;
+  /**
+   * The line that says what went wrong: a compile error starts with it; a runtime error starts
+   * with a generic "operation failed" line and a traceback, and ends with it.
+   */
+  static String summary(String reason) {
+    String[] lines = reason.strip().split("\n");
+    String line = reason.contains("Traceback of TorchScript") ? lines[lines.length - 1] : lines[0];
+    return line.strip();
   }
 }

@@ -35,8 +35,15 @@ import org.jspecify.annotations.Nullable;
  * #close()} waits for running forwards (a read-write lock) and later calls fail with an {@link
  * IllegalStateException} instead of touching freed native memory.
  *
+ * <p>Input array names are ignored. (DJL's {@code NDList} forward routes inputs by name: a name
+ * containing {@code '.'} or starting with {@code module_method:} would silently change the call.)
+ *
  * <p><b>Memory.</b> Everything a forward allocates natively is freed when it returns, except the
- * outputs, which belong to the caller's manager.
+ * outputs, which belong to the caller's manager. A test runs 5,000 forwards and checks that the
+ * process RSS stays flat; leaking one argument or the result per call grows it by > 200 MB. Note
+ * that DJL's {@code NDManager.create(float[])} backs an array with a direct {@code ByteBuffer}
+ * that is only freed after a GC, so RSS-based leak tests should not create inputs from Java
+ * arrays in the measured loop.
  */
 public final class ScriptModel implements AutoCloseable {
   private final Path archive;
@@ -125,7 +132,7 @@ public final class ScriptModel implements AutoCloseable {
     // Holds copies of foreign-engine inputs and, for a non-PyTorch result manager, the raw
     // outputs; closed before returning so nothing but the outputs outlives the call.
     @Nullable NDManager scratch = null;
-    IValue[] args = new IValue[inputs.size()];
+    @Nullable IValue[] args = new IValue[inputs.size()];
     try {
       for (int i = 0; i < args.length; i++) {
         NDArray in = inputs.get(i);

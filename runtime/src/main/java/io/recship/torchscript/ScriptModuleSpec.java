@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * An immutable description of one TorchScript module: its class name, tensor attributes
@@ -121,6 +122,16 @@ public final class ScriptModuleSpec {
   /** The class's simple name, e.g. {@code UserModel}. */
   String simpleName() {
     return className.substring(className.lastIndexOf('.') + 1);
+  }
+
+  /**
+   * The 0-based index in {@link #statements()} of the statement on a 1-based line of {@link
+   * #source()} (e.g. {@link TorchScriptException#line()}), so a caller can name the op that
+   * produced it; empty for declaration and return lines.
+   */
+  public OptionalInt statementIndexAt(int sourceLine) {
+    int index = sourceLine - firstStatementLine;
+    return index >= 0 && index < statements.size() ? OptionalInt.of(index) : OptionalInt.empty();
   }
 
   /**

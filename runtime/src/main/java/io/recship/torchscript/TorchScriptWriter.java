@@ -43,8 +43,12 @@ public final class TorchScriptWriter {
   /** Data alignment torch uses, so storages can be mapped without copying. */
   static final int ALIGNMENT = 64;
 
-  /** Fixed entry time: local (zone-free) DOS time, so output does not depend on the time zone. */
-  private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+  /**
+   * Fixed entry time, set as zone-free DOS time so output does not depend on the time zone. Not
+   * 1980-01-01 00:00: java.util.zip treats that value as "before 1980" and adds a zone-dependent
+   * extended-timestamp field, which also breaks the alignment arithmetic.
+   */
+  private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
 
   private static final int CHUNK = 1 << 16;
 
@@ -212,6 +216,13 @@ public final class TorchScriptWriter {
     entry.setTimeLocal(ENTRY_TIME);
     entry.setExtra(alignmentExtra(counting.getCount(), name));
     zip.putNextEntry(entry);
+    if (counting.getCount() % ALIGNMENT != 0) {
+      // java.util.zip added a field we did not account for: fail rather than write a
+      // misaligned archive.
+      throw new IllegalStateException(
+          "internal error: data of " + name + " starts at " + counting.getCount()
+              + ", not a multiple of " + ALIGNMENT);
+    }
     ByteBuffer src = data.duplicate();
     byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, src.remaining()))];
     while (src.hasRemaining()) {
