@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -262,20 +263,19 @@ public final class TracedModule implements AutoCloseable {
   }
 
   private TraceValidationException scriptError(String what, TorchScriptException e) {
-    String line = e.sourceLine();
-    if (line == null && e.line() > 0) {
-      List<String> lines = spec.source().lines().toList();
-      line = e.line() <= lines.size() ? lines.get(e.line() - 1).strip() : null;
-    }
     StringBuilder m = new StringBuilder("TorchScript archive of ").append(className).append(' ').append(what);
     if (e.line() > 0) {
       m.append(" at line ").append(e.line());
-    }
-    if (line != null) {
-      m.append(": ").append(line);
-      TracedGraph.@Nullable Node node = graph.nodeOfStatement(line.strip());
-      if (node != null) {
-        m.append("\n  recorded from op '").append(node.op()).append("' at ").append(node.callSite());
+      OptionalInt index = spec.statementIndexAt(e.line());
+      if (index.isPresent()) {
+        String statement = spec.statements().get(index.getAsInt());
+        m.append(": ").append(statement);
+        TracedGraph.@Nullable Node node = graph.nodeOfStatement(statement);
+        if (node != null) {
+          m.append("\n  recorded from op '").append(node.op()).append("' at ").append(node.callSite());
+        }
+      } else if (e.sourceLine() != null) {
+        m.append(": ").append(e.sourceLine());
       }
     }
     m.append("\n  libtorch: ").append(e.reason());
