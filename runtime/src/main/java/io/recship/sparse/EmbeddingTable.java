@@ -89,6 +89,12 @@ public final class EmbeddingTable implements TableSnapshot {
     }
   }
 
+  /** Makes room for {@code rows} ids without rehashing while they arrive (e.g. before a load). */
+  public void reserve(int rows) {
+    rowOf.ensureCapacity(rows);
+    ids.ensureCapacity(rows);
+  }
+
   /** Forgets every id, row and optimizer slot (e.g. before loading a checkpoint). */
   public void clear() {
     rowOf.clear();

@@ -145,6 +145,7 @@ public final class ModelCheckpoint {
       for (EmbeddingTable t : sparse.tables().values()) {
         String name = t.sharedName();
         t.clear();
+        t.reserve(Math.toIntExact(sparseIn.size(name)));
         sparseIn.readSlot(name, RecisLayout.EMBEDDING_SLOT, t::put);
         if (optimizer != null) {
           for (String slot : optimizer.slotNames()) {
