@@ -209,6 +209,18 @@ public final class SparseCheckpointReader implements Closeable {
     return slotsByTable.get(table);
   }
 
+  /** The key of {@code slot} in {@code table}'s first part (for messages). */
+  public String keyOf(String table, String slot) {
+    Part p = require(table).get(0);
+    String k = slot.equals(RecisLayout.ID_SLOT) ? p.idKey() : p.slotKeys().get(slot);
+    return k != null ? k : RecisLayout.tensorKey(table, slot, p.shard(), 0);
+  }
+
+  /** The data file holding {@code table}'s first part (for messages). */
+  public Path fileOf(String table) {
+    return require(table).get(0).reader().file();
+  }
+
   /** Keys in the index that are not hashtable keys (dense tensors RecIS' Saver wrote, or foreign keys). */
   public List<String> unknownKeys() {
     return unknownKeys;

@@ -72,11 +72,12 @@ final class CsvSource implements RowSource {
       String[] cells;
       long line;
       try {
+        // after the previous row the reader stands at the start of the next line
+        line = it.getCurrentLocation().getLineNr();
         if (!it.hasNextValue()) {
           return null;
         }
         cells = it.nextValue();
-        line = it.getCurrentLocation().getLineNr();
       } catch (IOException | RuntimeException e) {
         DataException d = new DataException(name, it.getCurrentLocation().getLineNr(), null, "unreadable CSV: " + e.getMessage());
         if (parser.policy == BadRowPolicy.FAIL) {

@@ -82,9 +82,9 @@ public final class SyntheticCtr {
     }
   }
 
-  /** 2000 users, 1000 items, 20 categories, sequences of up to 10 clicks. */
+  /** 500 users, 500 items, 10 categories, sequences of up to 10 clicks. */
   public static SyntheticCtr of(long seed) {
-    return new SyntheticCtr(2000, 1000, 20, 10, seed);
+    return new SyntheticCtr(500, 500, 10, 10, seed);
   }
 
   public static SyntheticCtr of(int users, int items, int categories, long seed) {

@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A growable embedding hash table, as RecIS' {@code HashTable}: id -> row, only ids seen take
- * memory, new rows are drawn uniform in {@code [-2e-5, 2e-5)} (RecIS' FG default initializer)
- * from the table's own seeded generator, so the same ids in the same order give the same rows
- * whatever other tables do. Optimizer slots ({@code sparse_adam_exp_avg}, ...) are kept per row
+ * memory, new rows are drawn uniform in {@code [-2e-5, 2e-5)} (RecIS' FG default initializer).
+ * A new row is a pure function of (table seed, id) (SplitMix64), not of the order ids arrive in:
+ * a resumed run initialises the ids it has not seen yet exactly as an uninterrupted run would,
+ * without saving any generator state. Optimizer slots ({@code sparse_adam_exp_avg}, ...) are kept per row
  * beside the embedding, in the same row order, and saved with it.
  */
 public final class EmbeddingTable implements TableSnapshot {
@@ -27,9 +27,9 @@ public final class EmbeddingTable implements TableSnapshot {
   private final int dim;
   private final Long2IntOpenHashMap rowOf = new Long2IntOpenHashMap();
   private final LongArrayList ids = new LongArrayList();
-  private final FloatRows embedding;
+  private FloatRows embedding;
   private final Map<String, FloatRows> slots = new LinkedHashMap<>();
-  private final SplittableRandom rng;
+  private final long seed;
   private final float[] scratch;
 
   public EmbeddingTable(String name, int dim, long seed) {
@@ -39,7 +39,7 @@ public final class EmbeddingTable implements TableSnapshot {
     this.name = name;
     this.dim = dim;
     this.embedding = new FloatRows(dim);
-    this.rng = new SplittableRandom(seed);
+    this.seed = seed;
     this.scratch = new float[dim];
     rowOf.defaultReturnValue(-1);
   }
@@ -71,10 +71,36 @@ public final class EmbeddingTable implements TableSnapshot {
     if (r >= 0) {
       return r;
     }
-    for (int i = 0; i < dim; i++) {
-      scratch[i] = (float) (rng.nextDouble() * 2 * INIT_BOUND - INIT_BOUND);
-    }
+    initialRow(id, scratch);
     return insert(id, scratch);
+  }
+
+  /** The initial values of {@code id}'s row: uniform in [-2e-5, 2e-5), from SplitMix64 over (seed, id). */
+  void initialRow(long id, float[] out) {
+    long s = seed ^ (id * 0xBF58476D1CE4E5B9L);
+    for (int i = 0; i < dim; i++) {
+      s += 0x9E3779B97F4A7C15L;
+      long z = s;
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      z ^= z >>> 31;
+      double u = (z >>> 11) * 0x1.0p-53;
+      out[i] = (float) (u * 2 * INIT_BOUND - INIT_BOUND);
+    }
+  }
+
+  /** Makes room for {@code rows} ids without rehashing while they arrive (e.g. before a load). */
+  public void reserve(int rows) {
+    rowOf.ensureCapacity(rows);
+    ids.ensureCapacity(rows);
+  }
+
+  /** Forgets every id, row and optimizer slot (e.g. before loading a checkpoint). */
+  public void clear() {
+    rowOf.clear();
+    ids.clear();
+    slots.clear();
+    embedding = new FloatRows(dim);
   }
 
   private int insert(long id, float[] values) {

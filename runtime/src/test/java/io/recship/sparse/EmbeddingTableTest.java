@@ -58,4 +58,17 @@ class EmbeddingTableTest {
     assertThat(t.slotValues("s", 2)).containsExactly(0, 0);
     assertThat(t.slotNames()).containsExactly("embedding", "s");
   }
+
+  @Test
+  void initialRowDependsOnIdNotOnArrivalOrder() {
+    EmbeddingTable a = new EmbeddingTable("t", 4, 5);
+    EmbeddingTable b = new EmbeddingTable("t", 4, 5);
+    a.rowOf(1);
+    a.rowOf(2);
+    b.rowOf(2);
+    b.rowOf(1);
+    assertThat(a.lookup(1)).containsExactly(b.lookup(1));
+    assertThat(a.lookup(2)).containsExactly(b.lookup(2));
+    assertThat(a.lookup(1)).isNotEqualTo(a.lookup(2));
+  }
 }

@@ -1,0 +1,164 @@
+package io.recship.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetTest {
+  @TempDir Path dir;
+
+  static final Schema SCHEMA = Schema.of(List.of(
+          Column.of("user", ColumnType.STRING),
+          Column.of("price", ColumnType.DOUBLE),
+          Column.of("age", ColumnType.INTEGER),
+          Column.of("tags", ColumnType.STRING),
+          Column.sequence("seq", ColumnType.STRING)))
+      .withLabels("click")
+      .withIds("sid");
+
+  private Path jsonl(String... lines) throws IOException {
+    Path p = dir.resolve("d.jsonl");
+    Files.write(p, List.of(lines));
+    return p;
+  }
+
+  @Test
+  void readsJsonLinesIntoTypedValues() throws IOException {
+    Path p = jsonl(
+        "{\"user\":\"u1\",\"price\":2.5,\"age\":30,\"tags\":[\"a\",\"b\"],\"seq\":[\"i1\",[\"i2\",\"i3\"]],\"click\":1,\"sid\":7}",
+        "",
+        "{\"user\":42,\"price\":\"3\",\"age\":\"31\",\"tags\":\"c\",\"seq\":[],\"click\":0,\"sid\":\"s8\"}");
+    Dataset ds = Dataset.builder(SCHEMA).jsonLines(p).batchSize(10).build();
+    Batch b = ds.first();
+    assertThat(b.size()).isEqualTo(2);
+    assertThat(b.value("user", 0)).isEqualTo("u1");
+    assertThat(b.value("user", 1)).isEqualTo("42");
+    assertThat(b.value("price", 1)).isEqualTo(3.0);
+    assertThat(b.value("age", 0)).isEqualTo(30L);
+    assertThat(b.value("tags", 0)).isEqualTo(List.of("a", "b"));
+    assertThat(b.value("seq", 0)).isEqualTo(List.of("i1", List.of("i2", "i3")));
+    assertThat(b.labels("click")).containsExactly(1f, 0f);
+    assertThat(b.ids("sid")).containsExactly("7", "s8");
+    assertThat(b.source(1)).isEqualTo(p + ":3");
+  }
+
+  @Test
+  void badRowFailsWithFileLineAndColumnByDefault() throws IOException {
+    Path p = jsonl(
+        "{\"user\":\"u1\",\"price\":1,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}",
+        "{\"user\":\"u2\",\"price\":\"cheap\",\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":2}");
+    Dataset ds = Dataset.builder(SCHEMA).jsonLines(p).build();
+    assertThatThrownBy(ds::first)
+        .isInstanceOfSatisfying(DataException.class, e -> {
+          assertThat(e.line()).isEqualTo(2);
+          assertThat(e.column()).isEqualTo("price");
+        })
+        .hasMessage(p + ":2: column 'price': 'cheap' is not a number");
+  }
+
+  @Test
+  void missingColumnAndBadJsonAreReported() throws IOException {
+    Path p = jsonl("{\"user\":\"u1\",\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())
+        .hasMessage(p + ":1: column 'price': missing column");
+    Path q = jsonl("{\"user\":");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(q).build().first())
+        .hasMessageStartingWith(q + ":1: not valid JSON");
+    Path r = jsonl("{\"user\":\"u1\",\"price\":1,\"age\":2.5,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(r).build().first())
+        .hasMessageContaining("column 'age': expected integer, got number 2.5");
+  }
+
+  @Test
+  void skipPolicyCountsBadRows() throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      String price = i % 3 == 0 ? "\"x\"" : "1";
+      lines.add("{\"user\":\"u\",\"price\":" + price + ",\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":" + i + "}");
+    }
+    Path p = jsonl(lines.toArray(String[]::new));
+    Dataset ds = Dataset.builder(SCHEMA).jsonLines(p).batchSize(4).onBadRow(BadRowPolicy.SKIP).build();
+    List<String> ids = new ArrayList<>();
+    for (Batch b : ds) {
+      ids.addAll(b.ids("sid"));
+    }
+    assertThat(ids).containsExactly("1", "2", "4", "5", "7", "8");
+    assertThat(ds.skippedRows()).isEqualTo(4);
+  }
+
+  @Test
+  void readsCsvWithConfigurableSeparators() throws IOException {
+    Path p = dir.resolve("d.csv");
+    Files.write(p, List.of(
+        "sid,user,price,age,tags,seq,click",
+        "1,u1,2.5,30,a|b,i1;i2|i3,1",
+        "2,u2,3,31,,,0",
+        "3,u3,oops,31,,,0"));
+    Dataset ds = Dataset.builder(SCHEMA).csv(p).multiValueSeparator("|").sequenceSeparator(";").batchSize(2).build();
+    Dataset.BatchIterator it = ds.iterator();
+    Batch b = it.next();
+    assertThat(b.value("tags", 0)).isEqualTo(List.of("a", "b"));
+    assertThat(b.value("seq", 0)).isEqualTo(List.of("i1", List.of("i2", "i3")));
+    assertThat(b.value("tags", 1)).isEqualTo(List.of());
+    assertThat(b.value("seq", 1)).isEqualTo(List.of());
+    assertThat(b.value("price", 1)).isEqualTo(3.0);
+    assertThatThrownBy(it::next).hasMessage(p + ":4: column 'price': 'oops' is not a number");
+    it.close();
+    Path bad = dir.resolve("h.csv");
+    Files.write(bad, List.of("sid,user", "1,u"));
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).csv(bad).build().first())
+        .hasMessageContaining(bad + ":1: column 'price': missing column in the header");
+  }
+
+  @Test
+  void shuffleIsSeededAndBatchesCoverEveryRowOnce() {
+    SyntheticCtr gen = SyntheticCtr.of(5);
+    Dataset a = gen.dataset(0, 100).batchSize(16).shuffleBuffer(32, 9).build();
+    Dataset b = gen.dataset(0, 100).batchSize(16).shuffleBuffer(32, 9).build();
+    List<String> ia = ids(a, 0);
+    assertThat(ia).isEqualTo(ids(b, 0));
+    assertThat(ia).hasSize(100).doesNotHaveDuplicates();
+    assertThat(ia).isNotEqualTo(ids(gen.dataset(0, 100).batchSize(16).build(), 0));
+    assertThat(ids(a, 1)).isNotEqualTo(ia).containsExactlyInAnyOrderElementsOf(ia);
+    try (Dataset.BatchIterator it = a.batches(0)) {
+      assertThat(it.skip(2)).isEqualTo(2);
+      assertThat(it.next().ids("sample_id")).isEqualTo(ia.subList(32, 48));
+    }
+  }
+
+  @Test
+  void syntheticDataRoundTripsThroughJsonLines() {
+    SyntheticCtr gen = SyntheticCtr.of(3);
+    Path p = dir.resolve("ctr.jsonl");
+    gen.writeJsonLines(p, 10, 50);
+    Dataset fromFile = Dataset.builder(SyntheticCtr.schema()).jsonLines(p).batchSize(50).build();
+    Batch f = fromFile.first();
+    Batch m = gen.dataset(10, 50).batchSize(50).build().first();
+    for (int r = 0; r < 50; r++) {
+      for (Column c : SyntheticCtr.schema().columns()) {
+        assertThat(f.value(c.name(), r)).isEqualTo(m.value(c.name(), r));
+      }
+    }
+    assertThat(f.labels("click")).containsExactly(m.labels("click"));
+    float mean = 0;
+    for (float l : gen.dataset(0, 4000).batchSize(4000).build().first().labels("click")) {
+      mean += l / 4000;
+    }
+    assertThat(mean).isBetween(0.15f, 0.6f); // clicks are neither rare nor the norm
+  }
+
+  private static List<String> ids(Dataset ds, long epoch) {
+    List<String> out = new ArrayList<>();
+    try (Dataset.BatchIterator it = ds.batches(epoch)) {
+      it.forEachRemaining(b -> out.addAll(b.ids("sample_id")));
+    }
+    return out;
+  }
+}
