@@ -4,26 +4,43 @@ import ai.djl.ndarray.NDArray;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam (Kingma and Ba) with bias correction, as {@code torch.optim.Adam}; {@code weightDecay}
  * adds an L2 term to the gradient (use {@link AdamW} for decoupled decay).
  */
 public class Adam extends Optimizer {
+  private static final List<String> SLOTS = List.of("exp_avg", "exp_avg_sq");
   private final double beta1;
   private final double beta2;
   private final double eps;
   private final double weightDecay;
 
+  /** Parameters named by position ({@code "0"}, {@code "1"}, ...) in {@link #state()}. */
   public Adam(List<Parameter> parameters, double lr, double beta1, double beta2, double eps, double weightDecay) {
     super(parameters, lr);
-    if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
-      throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
-    }
+    checkBetas(beta1, beta2);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
     this.weightDecay = weightDecay;
+  }
+
+  /** Parameters named by their keys (e.g. {@code module.namedParameters()}) in {@link #state()}. */
+  public Adam(Map<String, Parameter> parameters, double lr, double beta1, double beta2, double eps, double weightDecay) {
+    super(parameters, lr);
+    checkBetas(beta1, beta2);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+  }
+
+  private static void checkBetas(double beta1, double beta2) {
+    if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
+      throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
+    }
   }
 
   /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
@@ -31,9 +48,10 @@ public class Adam extends Optimizer {
     return new Adam(parametersOf(module), lr, 0.9, 0.999, 1e-8, 0);
   }
 
+  /** torch's names for the first and second moment. */
   @Override
-  int slotCount() {
-    return 2;
+  public final List<String> slotNames() {
+    return SLOTS;
   }
 
   double decoupledDecay() {

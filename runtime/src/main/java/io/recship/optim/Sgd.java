@@ -4,28 +4,42 @@ import ai.djl.ndarray.NDArray;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /** Stochastic gradient descent with optional momentum and L2 weight decay, as {@code torch.optim.SGD}. */
 public final class Sgd extends Optimizer {
   private final double momentum;
   private final double weightDecay;
 
+  /** Parameters named by position ({@code "0"}, {@code "1"}, ...) in {@link #state()}. */
   public Sgd(List<Parameter> parameters, double lr, double momentum, double weightDecay) {
     super(parameters, lr);
+    this.momentum = checkMomentum(momentum);
+    this.weightDecay = weightDecay;
+  }
+
+  /** Parameters named by their keys (e.g. {@code module.namedParameters()}) in {@link #state()}. */
+  public Sgd(Map<String, Parameter> parameters, double lr, double momentum, double weightDecay) {
+    super(parameters, lr);
+    this.momentum = checkMomentum(momentum);
+    this.weightDecay = weightDecay;
+  }
+
+  private static double checkMomentum(double momentum) {
     if (momentum < 0) {
       throw new IllegalArgumentException("momentum must be >= 0, got " + momentum);
     }
-    this.momentum = momentum;
-    this.weightDecay = weightDecay;
+    return momentum;
   }
 
   public static Sgd of(Module module, double lr) {
     return new Sgd(parametersOf(module), lr, 0, 0);
   }
 
+  /** {@code momentum_buffer} (torch's name) with momentum, none without. */
   @Override
-  int slotCount() {
-    return momentum == 0 ? 0 : 1;
+  public List<String> slotNames() {
+    return momentum == 0 ? List.of() : List.of("momentum_buffer");
   }
 
   @Override
