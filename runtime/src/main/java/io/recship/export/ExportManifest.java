@@ -126,19 +126,21 @@ public record ExportManifest(
     return m;
   }
 
-  /** Lists files under {@code root} (recursively, manifest excluded) and hashes them. */
-  static List<ExportedFile> describe(Path root) throws IOException {
+  /**
+   * Lists files under {@code root} (recursively, manifest excluded) with their sizes and hashes;
+   * files {@code hashes} hashed while they were written are not read again.
+   */
+  static List<ExportedFile> describe(Path root, FileHashes hashes) throws IOException {
     List<Path> paths;
     try (var s = Files.walk(root)) {
       paths = s.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList();
     }
     List<ExportedFile> out = new ArrayList<>();
     for (Path p : paths) {
-      String rel = relative(root, p);
-      if (rel.equals(FILE_NAME)) {
+      if (relative(root, p).equals(FILE_NAME)) {
         continue;
       }
-      out.add(new ExportedFile(rel, Files.size(p), sha256(p)));
+      out.add(hashes.describe(root, p));
     }
     out.sort(Comparator.comparing(ExportedFile::path));
     return out;

@@ -43,6 +43,7 @@ final class ExportPublisher implements AutoCloseable {
   private final String runKey;
   private final ExportLock rankLock;
   private final Path staging;
+  private final FileHashes hashes = new FileHashes();
   private boolean finished;
 
   private ExportPublisher(
@@ -119,6 +120,11 @@ final class ExportPublisher implements AutoCloseable {
     return staging;
   }
 
+  /** Hashes the big files of the staging folder while the steps write them. */
+  FileHashes hashes() {
+    return hashes;
+  }
+
   /** The result of {@link #publish}. */
   record Outcome(boolean published, List<ExportedFile> files, List<Integer> waitingForRanks) {}
 
@@ -129,7 +135,7 @@ final class ExportPublisher implements AutoCloseable {
    */
   Outcome publish(String modelName) {
     try {
-      List<ExportedFile> files = ExportManifest.describe(staging);
+      List<ExportedFile> files = ExportManifest.describe(staging, hashes);
       new ExportManifest(
               ExportManifest.FORMAT,
               ExportManifest.FORMAT_VERSION,
@@ -309,6 +315,7 @@ final class ExportPublisher implements AutoCloseable {
   @Override
   public void close() {
     try {
+      hashes.close();
       if (!finished) {
         deleteQuietly(staging);
       }

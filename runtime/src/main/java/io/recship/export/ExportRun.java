@@ -54,8 +54,8 @@ final class ExportRun {
 
       long bytes =
           plan.filterSparseOpt()
-              ? SparseExport.filter(mine, staging)
-              : SparseExport.copy(mine, staging);
+              ? SparseExport.filter(mine, staging, pub.hashes())
+              : SparseExport.copy(mine, staging, pub.hashes());
       if (plan.filterSparseOpt() && rank0) {
         SparseExport.writeFilteredManifests(plan.ckptDir(), staging);
       }

@@ -79,14 +79,14 @@ final class SparseExport {
    * embedding}; returns bytes written. JSON files are not copied here (see {@link
    * #writeFilteredManifests}).
    */
-  static long filter(List<Path> files, Path target) {
+  static long filter(List<Path> files, Path target, FileHashes hashes) {
     long bytes = 0;
     for (Path f : files) {
       if (!f.getFileName().toString().endsWith("safetensors")) {
         continue;
       }
-      try {
-        bytes += TableFilter.filter(f, target.resolve(f.getFileName().toString()));
+      try (StagedFile out = hashes.create(target.resolve(f.getFileName().toString()))) {
+        bytes += TableFilter.filter(f, out);
       } catch (IOException e) {
         throw new ExportException(
             ExportException.Step.EXPORT_SPARSE,
@@ -203,14 +203,17 @@ final class SparseExport {
         e);
   }
 
-  /** Copy mode: the owned files, byte for byte, flat into {@code target}. */
-  static long copy(List<Path> files, Path target) {
+  /**
+   * Copy mode: the owned files, byte for byte, flat into {@code target}, each hashed by {@code
+   * hashes} while it is copied.
+   */
+  static long copy(List<Path> files, Path target, FileHashes hashes) {
     long bytes = 0;
     for (Path f : files) {
-      Path out = target.resolve(f.getFileName().toString());
-      try {
+      try (StagedFile out = hashes.create(target.resolve(f.getFileName().toString()))) {
         Transfers.copy(f, out);
-        bytes += Files.size(out);
+        out.finish();
+        bytes += out.size();
       } catch (IOException e) {
         throw new ExportException(
             ExportException.Step.EXPORT_SPARSE,

@@ -50,10 +50,12 @@ final class TableFilter {
     return out;
   }
 
-  /** Writes {@code target} with the kept tensors of {@code source}; returns bytes written. */
-  static long filter(Path source, Path target) throws IOException {
+  /**
+   * Writes the kept tensors of {@code source} into {@code out} (created by the caller, so it can
+   * be hashed as it is written) and finishes it; returns bytes written.
+   */
+  static long filter(Path source, StagedFile out) throws IOException {
     List<TensorInfo> kept;
-    long dataStart;
     try (SafetensorsReader r = SafetensorsReader.open(source)) {
       kept = new ArrayList<>();
       for (TensorInfo t : r.tensors()) {
@@ -62,29 +64,26 @@ final class TableFilter {
         }
       }
     }
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-        FileChannel out =
-            FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       while (len.hasRemaining()) {
         if (in.read(len, len.position()) < 0) {
           throw new IOException(source + " ended inside its header length");
         }
       }
-      dataStart = 8 + len.flip().getLong();
+      long dataStart = 8 + len.flip().getLong();
       byte[] header = header(kept);
       ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
       head.putLong(header.length).put(header).flip();
-      while (head.hasRemaining()) {
-        out.write(head);
-      }
+      out.write(head);
       long total = kept.stream().mapToLong(t -> t.end() - t.begin()).sum();
       try (Transfers.Progress bar =
           Transfers.Progress.forBytes("filter " + source.getFileName(), total)) {
         for (TensorInfo t : kept) {
-          Transfers.transfer(in, dataStart + t.begin(), t.end() - t.begin(), out, bar);
+          out.transferFrom(in, dataStart + t.begin(), t.end() - t.begin(), bar);
         }
       }
+      out.finish();
       return out.size();
     }
   }

@@ -9,38 +9,24 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.jspecify.annotations.Nullable;
 
-/** Zero-copy byte moves between files ({@code FileChannel.transferTo}), with a progress bar. */
+/** Zero-copy file copies ({@code FileChannel.transferTo}) into {@link StagedFile}s, with a progress bar. */
 final class Transfers {
   /** Files at least this large get a progress bar; smaller ones finish before it would draw. */
   static final long PROGRESS_BAR_MIN_BYTES = 64L << 20;
 
-  private static final long CHUNK = 64L << 20;
+  /**
+   * Bytes per {@code transferTo} call: large enough that the syscalls cost nothing, small enough
+   * that the hashing thread reads each chunk back while it is still in cache.
+   */
+  static final long CHUNK = 8L << 20;
 
   private Transfers() {}
 
-  /** Copies a whole file; the kernel moves the bytes (copy_file_range / sendfile). */
-  static void copy(Path from, Path to) throws IOException {
+  /** Copies a whole file; the kernel moves the bytes ({@code sendfile}). */
+  static void copy(Path from, StagedFile to) throws IOException {
     try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-        FileChannel out =
-            FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Progress bar = Progress.forBytes("copy " + from.getFileName(), in.size())) {
-      transfer(in, 0, in.size(), out, bar);
-    }
-  }
-
-  /** Appends {@code [position, position + length)} of {@code in} to {@code out}. */
-  static void transfer(FileChannel in, long position, long length, FileChannel out, Progress bar)
-      throws IOException {
-    long done = 0;
-    while (done < length) {
-      long n = in.transferTo(position + done, Math.min(CHUNK, length - done), out);
-      if (n <= 0) {
-        throw new IOException(
-            "unexpected end of file after " + (position + done) + " of " + (position + length)
-                + " bytes");
-      }
-      done += n;
-      bar.step(n);
+      to.transferFrom(in, 0, in.size(), bar);
     }
   }
 

@@ -46,7 +46,7 @@ class SparseExportTest {
     Path src = tmp.resolve("model-000000-of-000001.safetensors");
     writeTableFile(src, "user_id_emb", new long[] {11, 42, 7}, 4, 1f);
     Path out = tmp.resolve("filtered.safetensors");
-    TableFilter.filter(src, out);
+    filter(src, out);
     try (SafetensorsReader r = SafetensorsReader.open(out);
         SafetensorsReader s = SafetensorsReader.open(src)) {
       assertThat(r.keys())
@@ -100,7 +100,9 @@ class SparseExportTest {
     Path src = ckpt.resolve("model-000000-of-000001.safetensors");
     writeTableFile(src, "t", new long[] {1, 2}, 3, 0f);
     Path target = Files.createDirectories(tmp.resolve("target"));
-    SparseExport.copy(List.of(src), target);
+    try (FileHashes hashes = new FileHashes()) {
+      SparseExport.copy(List.of(src), target, hashes);
+    }
     assertThat(target.resolve(src.getFileName())).hasSameBinaryContentAs(src);
   }
 
@@ -120,7 +122,7 @@ class SparseExportTest {
     writeTableFile(src, "t", new long[] {1, 2, 3}, 8, 0f);
     byte[] all = Files.readAllBytes(src);
     Files.write(src, java.util.Arrays.copyOf(all, all.length - 10));
-    assertThatThrownBy(() -> TableFilter.filter(src, tmp.resolve("out.safetensors")))
+    assertThatThrownBy(() -> filter(src, tmp.resolve("out.safetensors")))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("truncated");
   }
@@ -131,7 +133,9 @@ class SparseExportTest {
     TestCheckpoints.write(ckpt, TestCheckpoints.table("user", 5, 4), TestCheckpoints.table("item", 3, 2));
     Path out = Files.createDirectories(tmp.resolve("out"));
     List<Path> files = SparseExport.checkpointFiles(ckpt);
-    SparseExport.filter(files, out);
+    try (FileHashes hashes = new FileHashes()) {
+      SparseExport.filter(files, out, hashes);
+    }
     SparseExport.writeFilteredManifests(ckpt, out);
     for (String manifest : SparseExport.TABLE_MANIFESTS) {
       assertThat(Files.readString(out.resolve(manifest))).doesNotContain("sparse_adamw");
@@ -151,6 +155,12 @@ class SparseExportTest {
       List<float[]> origRows = new ArrayList<>();
       orig.readSlot("user", "embedding", (id, values) -> origRows.add(values.clone()));
       assertThat(rows).usingRecursiveComparison().isEqualTo(origRows);
+    }
+  }
+
+  static long filter(Path source, Path target) throws IOException {
+    try (StagedFile out = StagedFile.create(target)) {
+      return TableFilter.filter(source, out);
     }
   }
 

@@ -1,0 +1,124 @@
+package io.recship.export;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SHA-256 of the files an export writes, computed while they are written: one hashing thread
+ * reads back each range a {@link StagedFile} has appended (still in the page cache) while the
+ * writer moves the next one, so the manifest needs no second pass over the tables and the hash
+ * runs on the second core beside the kernel copy.
+ *
+ * <p>The hash is of the file itself, read back after each write, not of the source it was copied
+ * from: the manifest describes exactly the bytes a loader will read. A file whose size or
+ * modification time changed after it was hashed, one that was not written through a {@link
+ * StagedFile} (small JSON files, the TorchScript archive) and one whose writer failed are hashed
+ * when the manifest is written.
+ */
+final class FileHashes implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FileHashes.class);
+
+  /** Read-back buffer: small enough that the bytes are still in cache when they are hashed. */
+  static final int READ_BUFFER = 1 << 20;
+
+  private final Map<Path, Future<Hashed>> jobs = new ConcurrentHashMap<>();
+  private final ExecutorService hasher =
+      Executors.newSingleThreadExecutor(
+          new ThreadFactoryBuilder().setNameFormat("recship-export-hash-%d").setDaemon(true).build());
+  // only the hashing thread touches it
+  private @Nullable ByteBuffer buffer;
+
+  /** A file's hash and the attributes it had when the hash was taken. */
+  private record Hashed(long size, FileTime modified, String sha256) {}
+
+  /** Creates {@code file} and hashes it as it is written. */
+  StagedFile create(Path file) throws IOException {
+    StagedFile out = StagedFile.create(file);
+    jobs.put(key(file), hasher.submit(() -> hash(out)));
+    return out;
+  }
+
+  /**
+   * {@code file}'s manifest entry: the hash taken while it was written if the file is unchanged
+   * since, else a hash of the file now.
+   */
+  ExportedFile describe(Path root, Path file) throws IOException {
+    String rel = ExportManifest.relative(root, file);
+    Future<Hashed> job = jobs.get(key(file));
+    if (job != null) {
+      Hashed h = await(job, file);
+      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+      if (h != null && now.size() == h.size() && now.lastModifiedTime().equals(h.modified())) {
+        return new ExportedFile(rel, h.size(), h.sha256());
+      }
+      log.debug("{} changed after it was hashed; hashing it again", rel);
+    }
+    return new ExportedFile(rel, Files.size(file), ExportManifest.sha256(file));
+  }
+
+  private static @Nullable Hashed await(Future<Hashed> job, Path file) throws IOException {
+    try {
+      return job.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while hashing " + file);
+    } catch (ExecutionException e) {
+      log.debug("hashing {} while it was written failed ({}); hashing it again", file, e.getCause());
+      return null;
+    }
+  }
+
+  private Hashed hash(StagedFile out) throws IOException, InterruptedException {
+    if (buffer == null) {
+      buffer = ByteBuffer.allocateDirect(READ_BUFFER);
+    }
+    ByteBuffer buf = buffer;
+    MessageDigest md = ExportManifest.newDigest();
+    try (FileChannel in = FileChannel.open(out.path(), StandardOpenOption.READ)) {
+      long pos = 0;
+      for (long end; (end = out.awaitWrittenBeyond(pos)) > pos; ) {
+        while (pos < end) {
+          buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+          int n = in.read(buf, pos);
+          if (n < 0) {
+            throw new IOException(out.path() + " is shorter than the " + end + " bytes written");
+          }
+          buf.flip();
+          md.update(buf);
+          pos += n;
+        }
+      }
+      BasicFileAttributes attrs = Files.readAttributes(out.path(), BasicFileAttributes.class);
+      // a size other than what was hashed means something else wrote it: describe re-hashes it
+      return new Hashed(pos, attrs.lastModifiedTime(), HexFormat.of().formatHex(md.digest()));
+    }
+  }
+
+  private static Path key(Path file) {
+    return file.toAbsolutePath().normalize();
+  }
+
+  /** Stops hashing (an export that failed needs no hashes). */
+  @Override
+  public void close() {
+    hasher.shutdownNow();
+  }
+}
