@@ -13,6 +13,8 @@ import io.recship.checkpoint.TensorInfo;
 import io.recship.checkpoint.TensorSpec;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
+import io.recship.optim.Optimizer;
+import io.recship.optim.OptimizerState;
 import io.recship.sparse.EmbeddingTable;
 import io.recship.sparse.SparseModel;
 import io.recship.sparse.SparseOptimizer;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +44,42 @@ import org.slf4j.LoggerFactory;
  * from the FG/module, or a dtype other than float32 each give one {@link CheckpointException}
  * naming the file, the key and the fix. Keys the model does not know are logged as warnings.
  *
- * <p>Dense optimizer state (Adam moments) is not saved: {@code io.recship.optim.Optimizer} exposes
- * none yet, so a resumed Adam restarts its moments; SGD without momentum resumes exactly.
+ * <p>When a dense {@link Optimizer} is given, its state goes into the same {@value
+ * RecisLayout#DENSE_FILE}: each slot as tensor {@code dense_optimizer.<parameter>.<slot>} (e.g.
+ * {@code dense_optimizer.tower.0.weight.exp_avg}, named by the module's state-dict names however
+ * the optimizer was built), its class, step count and learning rate in the metadata ({@code
+ * dense_optimizer}, {@code dense_optimizer.step}, {@code dense_optimizer.lr}). Not a sibling file:
+ * RecIS' export copies every {@code *safetensors} of the folder as sparse state, while the dense
+ * file is skipped there and its loader matches parameters by name, so the extra keys are inert.
+ * Loading it back is checked like the parameters (missing slot, shape, dtype, another optimizer
+ * class: errors; slots of parameters the module lacks: warnings); a checkpoint saved without it
+ * loads with a warning and the optimizer starts fresh. With the dense and the sparse optimizer
+ * state restored, a resumed run repeats the loss sequence of an uninterrupted one.
  */
 public final class ModelCheckpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
   static final String FORMAT = "recship-checkpoint-1";
   private static final String SPARSE_OPT_PREFIX = "sparse_optimizer.";
+  /** Prefix of the dense optimizer's tensors and metadata in {@value RecisLayout#DENSE_FILE}. */
+  static final String DENSE_OPT = "dense_optimizer";
+  private static final String DENSE_OPT_PREFIX = DENSE_OPT + ".";
 
   private ModelCheckpoint() {}
 
+  /** {@link #save(Path, SparseModel, Module, SparseOptimizer, Optimizer, TrainState)} without dense optimizer state. */
   public static void save(Path dir, SparseModel sparse, Module dense, @Nullable SparseOptimizer optimizer, TrainState state) {
+    save(dir, sparse, dense, optimizer, null, state);
+  }
+
+  /**
+   * Writes the tables with {@code optimizer}'s per-row slots and scalar state, the dense
+   * parameters, {@code denseOptimizer}'s state (skipped when null) and the data position.
+   */
+  public static void save(Path dir, SparseModel sparse, Module dense, @Nullable SparseOptimizer optimizer,
+      @Nullable Optimizer denseOptimizer, TrainState state) {
+    // snapshot before touching the disk: a misconfigured optimizer must not leave half a checkpoint
+    OptimizerState denseOptState = denseOptimizer == null ? null : denseOptimizer.state()
+        .withParameterNames(moduleNames(denseOptimizer, dense));
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -74,12 +102,30 @@ public final class ModelCheckpoint {
       meta.put("sparse_optimizer", optimizer.getClass().getSimpleName());
       optimizer.scalarState().forEach((k, v) -> meta.put(SPARSE_OPT_PREFIX + k, Double.toString(v)));
     }
+    if (denseOptState != null) {
+      meta.put(DENSE_OPT, denseOptState.optimizer());
+      meta.put(DENSE_OPT_PREFIX + "step", Long.toString(denseOptState.steps()));
+      meta.put(DENSE_OPT_PREFIX + "lr", Double.toString(denseOptState.learningRate()));
+      for (OptimizerState.Slot slot : denseOptState.slots()) {
+        denseEntries.add(new TensorEntry(new TensorSpec(DENSE_OPT_PREFIX + slot.key(), SafeDType.F32, slot.shape()),
+            sink -> TensorData.ofFloats(slot.values()).writeTo(sink)));
+      }
+    }
     SparseCheckpointWriter.write(dir, new ArrayList<>(sparse.tables().values()), denseMeta);
     SafetensorsWriter.write(dir.resolve(RecisLayout.DENSE_FILE), denseEntries, meta);
   }
 
-  /** Restores {@code sparse}, {@code dense} and {@code optimizer} from {@code dir}; returns the saved data position. */
+  /** {@link #load(Path, SparseModel, Module, SparseOptimizer, Optimizer)} leaving any dense optimizer alone. */
   public static TrainState load(Path dir, SparseModel sparse, Module dense, @Nullable SparseOptimizer optimizer) {
+    return load(dir, sparse, dense, optimizer, null);
+  }
+
+  /**
+   * Restores {@code sparse}, {@code dense}, {@code optimizer} and {@code denseOptimizer} (each
+   * optimizer skipped when null) from {@code dir}; returns the saved data position.
+   */
+  public static TrainState load(Path dir, SparseModel sparse, Module dense, @Nullable SparseOptimizer optimizer,
+      @Nullable Optimizer denseOptimizer) {
     Path denseFile = dir.resolve(RecisLayout.DENSE_FILE);
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(dir, null, "checkpoint directory not found.", "check the path given to load.");
@@ -104,8 +150,9 @@ public final class ModelCheckpoint {
               "build the dense module with the sizes it was trained with.");
         }
       }
+      DenseOptimizerPlan denseOpt = denseOptimizer == null ? null : checkDenseOptimizer(denseIn, dense, denseOptimizer);
       for (String k : denseIn.keys()) {
-        if (!params.containsKey(k)) {
+        if (!params.containsKey(k) && !k.startsWith(DENSE_OPT_PREFIX)) {
           LOG.warn("{}: ignoring tensor '{}': the dense module has no such parameter", denseFile, k);
         }
       }
@@ -169,6 +216,9 @@ public final class ModelCheckpoint {
           }
         }
       }
+      if (denseOpt != null) {
+        denseOpt.load(denseIn);
+      }
       return new TrainState(
           Long.parseLong(denseIn.metadata().getOrDefault("trainer.step", "0")),
           Integer.parseInt(denseIn.metadata().getOrDefault("trainer.epoch", "0")),
@@ -178,4 +228,99 @@ public final class ModelCheckpoint {
     }
   }
 
+  /** The optimizer's parameter names mapped to the module's state-dict names (by identity). */
+  private static Map<String, String> moduleNames(Optimizer optimizer, Module dense) {
+    Map<Parameter, String> byIdentity = new IdentityHashMap<>();
+    dense.namedParameters().forEach((n, p) -> byIdentity.put(p, n));
+    Map<String, String> names = new LinkedHashMap<>();
+    optimizer.namedParameters().forEach((n, p) -> {
+      String moduleName = byIdentity.get(p);
+      if (moduleName == null) {
+        throw new IllegalArgumentException("the dense optimizer updates parameter '" + n + "' " + Arrays.toString(p.shape())
+            + ", which is not in the dense module " + dense.getClass().getSimpleName()
+            + "; build the optimizer from the module that is checkpointed (e.g. Adam.of(dense, lr))");
+      }
+      names.put(n, moduleName);
+    });
+    return names;
+  }
+
+  /**
+   * Checks the dense optimizer's saved state against {@code optimizer} without changing anything;
+   * returns how to load it, or null (after a warning) when the checkpoint has none.
+   */
+  private static @Nullable DenseOptimizerPlan checkDenseOptimizer(SafetensorsReader in, Module dense, Optimizer optimizer) {
+    Path file = in.file();
+    Map<String, String> meta = in.metadata();
+    String type = optimizer.getClass().getSimpleName();
+    String savedType = meta.get(DENSE_OPT);
+    if (savedType == null) {
+      LOG.warn("{}: no dense optimizer state saved; {} starts fresh (step 0, zero slots)", file, type);
+      return null;
+    }
+    if (!savedType.equals(type)) {
+      throw new CheckpointException(file, null, "the dense optimizer state was saved by " + savedType + " but the dense optimizer is "
+          + type + ".", "resume with a " + savedType + " (Trainer.Builder.denseOptimizer), or load without dense optimizer state.");
+    }
+    long steps;
+    double lr;
+    try {
+      steps = Long.parseLong(meta.getOrDefault(DENSE_OPT_PREFIX + "step", "missing"));
+      lr = Double.parseDouble(meta.getOrDefault(DENSE_OPT_PREFIX + "lr", "missing"));
+    } catch (NumberFormatException e) {
+      throw new CheckpointException(file, null, "bad dense optimizer metadata " + DENSE_OPT_PREFIX + "step / "
+          + DENSE_OPT_PREFIX + "lr (" + e.getMessage() + ").", "re-save the checkpoint.", e);
+    }
+    if (steps < 0 || !(lr > 0)) {
+      throw new CheckpointException(file, null, "bad dense optimizer metadata: step " + steps + ", lr " + lr
+          + " (need step >= 0, lr > 0).", "re-save the checkpoint.");
+    }
+    Map<String, String> names = moduleNames(optimizer, dense);
+    Set<String> expected = new HashSet<>();
+    List<SlotKey> slots = new ArrayList<>();
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      Parameter p = optimizer.namedParameters().get(e.getKey());
+      for (String slot : optimizer.slotNames()) {
+        String key = DENSE_OPT_PREFIX + e.getValue() + "." + slot;
+        expected.add(key);
+        if (!in.contains(key)) {
+          throw new CheckpointException(file, key, "the dense optimizer (" + type + ") keeps '" + slot + "' for parameter '"
+              + e.getValue() + "' but the checkpoint has no such tensor.",
+              "resume with the optimizer settings and module the checkpoint was saved with, or load without dense optimizer state.");
+        }
+        TensorInfo info = in.info(key, SafeDType.F32);
+        if (!Arrays.equals(info.shape(), p.shape())) {
+          throw new CheckpointException(file, key, "optimizer slot '" + slot + "' of parameter '" + e.getValue() + "' has shape "
+              + Arrays.toString(info.shape()) + " in the checkpoint but the parameter has shape " + Arrays.toString(p.shape()) + ".",
+              "build the dense module with the sizes it was trained with.");
+        }
+        slots.add(new SlotKey(e.getKey(), slot, key));
+      }
+    }
+    for (String k : in.keys()) {
+      if (k.startsWith(DENSE_OPT_PREFIX) && !expected.contains(k)) {
+        LOG.warn("{}: ignoring dense optimizer tensor '{}': {} keeps {} for {}", file, k, type, optimizer.slotNames(),
+            names.values());
+      }
+    }
+    return new DenseOptimizerPlan(optimizer, steps, lr, slots);
+  }
+
+  /** Slot {@code slot} of the optimizer's parameter {@code parameter}, stored as tensor {@code key}. */
+  private record SlotKey(String parameter, String slot, String key) {}
+
+  /** A dense optimizer state that passed the checks; {@link #load} reads and applies it. */
+  private record DenseOptimizerPlan(Optimizer optimizer, long steps, double lr, List<SlotKey> slots) {
+    void load(SafetensorsReader in) {
+      List<OptimizerState.Slot> values = new ArrayList<>();
+      for (SlotKey s : slots) {
+        values.add(new OptimizerState.Slot(s.parameter(), s.slot(), in.info(s.key()).shape(), in.readFloats(s.key())));
+      }
+      try {
+        optimizer.loadState(new OptimizerState(optimizer.getClass().getSimpleName(), steps, lr, values));
+      } catch (IllegalArgumentException e) {
+        throw new CheckpointException(in.file(), null, e.getMessage() + ".", "re-save the checkpoint.", e);
+      }
+    }
+  }
 }

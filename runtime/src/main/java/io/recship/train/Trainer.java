@@ -210,14 +210,29 @@ public final class Trainer {
     return new EvalResult(r.loss(), r.auc(), r.samples());
   }
 
-  /** Saves tables, dense parameters, sparse optimizer slots and the data position to {@code dir}. */
+  /**
+   * Saves tables, dense parameters, both optimizers' state and the data position to {@code dir}:
+   * everything a resumed run needs to repeat the uninterrupted one.
+   */
   public void save(Path dir) {
-    ModelCheckpoint.save(dir, sparse, dense, sparseOptimizer, state);
+    save(dir, true);
   }
 
-  /** Loads what {@link #save} wrote; the next {@link #train} call continues where that run was. */
+  /**
+   * As {@link #save(Path)}; with {@code denseOptimizerState} false the dense optimizer's slots
+   * (for Adam, twice the dense parameters' size) are left out, and a run loaded from it restarts
+   * the dense optimizer fresh.
+   */
+  public void save(Path dir, boolean denseOptimizerState) {
+    ModelCheckpoint.save(dir, sparse, dense, sparseOptimizer, denseOptimizerState ? denseOptimizer : null, state);
+  }
+
+  /**
+   * Loads what {@link #save} wrote, including the dense optimizer's state when it was saved (a
+   * warning otherwise); the next {@link #train} call continues where that run was.
+   */
   public void load(Path dir) {
-    TrainState loaded = ModelCheckpoint.load(dir, sparse, dense, sparseOptimizer);
+    TrainState loaded = ModelCheckpoint.load(dir, sparse, dense, sparseOptimizer, denseOptimizer);
     state.step = loaded.step;
     state.epoch = loaded.epoch;
     state.batch = loaded.batch;

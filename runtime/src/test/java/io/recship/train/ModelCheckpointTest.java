@@ -13,6 +13,11 @@ import io.recship.data.SyntheticCtr;
 import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
 import io.recship.fg.FgOptions;
+import io.recship.checkpoint.SafetensorsReader;
+import io.recship.optim.Adam;
+import io.recship.optim.AdamW;
+import io.recship.optim.Optimizer;
+import io.recship.optim.OptimizerState;
 import io.recship.optim.Sgd;
 import io.recship.sparse.SparseAdam;
 import io.recship.sparse.SparseModel;
@@ -24,9 +29,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ModelCheckpointTest {
   @TempDir Path dir;
@@ -39,40 +51,186 @@ class ModelCheckpointTest {
   }
 
   private static Trainer trainer(SparseModel sparse, CtrDense dense) {
+    return trainer(sparse, dense, Adam.of(dense, 0.01));
+  }
+
+  private static Trainer trainer(SparseModel sparse, CtrDense dense, Optimizer denseOptimizer) {
     return Trainer.builder(sparse, dense)
         .label(SyntheticCtr.LABEL)
-        .denseOptimizer(Sgd.of(dense, 0.05))
+        .denseOptimizer(denseOptimizer)
         .sparseOptimizer(SparseAdam.of(0.01))
         .reportEvery(1)
         .build(dense::forward);
   }
 
-  private static List<Double> losses(List<StepReport> reports) {
-    return reports.stream().map(StepReport::loss).toList();
+  private static SparseModel sparse() {
+    return SparseModel.fromFg(SyntheticCtr.featureGenerator(), false, 9);
   }
 
-  @Test
-  void resumedRunRepeatsTheUninterruptedLossSequence() {
-    List<Double> uninterrupted;
-    try (CtrDense dense = new CtrDense(1)) {
-      uninterrupted = losses(trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator(), false, 9), dense).train(data(), 8));
-    }
+  /** Dense optimizers whose resume must be exact: Adam's moments, AdamW's decay, SGD's momentum buffer. */
+  static Stream<Arguments> denseOptimizers() {
+    return Stream.of(
+        Arguments.of("Adam", (Function<CtrDense, Optimizer>) d -> Adam.of(d, 0.01)),
+        Arguments.of("AdamW", (Function<CtrDense, Optimizer>) d -> AdamW.of(d, 0.01)),
+        // built from a list: positional names in the optimizer, state-dict names in the checkpoint
+        Arguments.of("Sgd+momentum", (Function<CtrDense, Optimizer>) d -> new Sgd(d.parameters(), 0.05, 0.9, 0)));
+  }
+
+  /** 3 steps, save (with or without dense optimizer state), load into a fresh model, 5 more steps. */
+  private List<Double> resumedLosses(Function<CtrDense, Optimizer> denseOptimizer, boolean denseOptimizerState) {
     List<Double> resumed = new ArrayList<>();
     Path ckpt = dir.resolve("ckpt");
-    try (CtrDense dense = new CtrDense(1)) {
-      Trainer first = trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator(), false, 9), dense);
+    try (CtrDense dense = new CtrDense(1); Optimizer opt = denseOptimizer.apply(dense)) {
+      Trainer first = trainer(sparse(), dense, opt);
       resumed.addAll(losses(first.train(data(), 3))); // stops mid-epoch
-      first.save(ckpt);
+      first.save(ckpt, denseOptimizerState);
     }
-    try (CtrDense dense = new CtrDense(77)) { // different init: the checkpoint must overwrite it
-      Trainer second = trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator(), false, 9), dense);
+    try (CtrDense dense = new CtrDense(77); Optimizer opt = denseOptimizer.apply(dense)) { // different init: overwritten
+      Trainer second = trainer(sparse(), dense, opt);
       second.load(ckpt);
       assertThat(second.state().step()).isEqualTo(3);
       assertThat(second.state().batch()).isEqualTo(3);
       resumed.addAll(losses(second.train(data(), 5))); // crosses into epoch 1
       assertThat(second.state().epoch()).isEqualTo(1);
     }
-    assertThat(resumed).hasSize(8).containsExactlyElementsOf(uninterrupted);
+    return resumed;
+  }
+
+  private static List<Double> uninterruptedLosses(Function<CtrDense, Optimizer> denseOptimizer) {
+    try (CtrDense dense = new CtrDense(1); Optimizer opt = denseOptimizer.apply(dense)) {
+      return losses(trainer(sparse(), dense, opt).train(data(), 8));
+    }
+  }
+
+  private static List<Double> losses(List<StepReport> reports) {
+    return reports.stream().map(StepReport::loss).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("denseOptimizers")
+  void resumedRunRepeatsTheUninterruptedLossSequence(String name, Function<CtrDense, Optimizer> denseOptimizer) {
+    List<Double> uninterrupted = uninterruptedLosses(denseOptimizer);
+    assertThat(resumedLosses(denseOptimizer, true)).hasSize(8).containsExactlyElementsOf(uninterrupted);
+  }
+
+  @Test
+  void resumingWithoutDenseOptimizerStateRestartsAdamAndDiverges() {
+    Function<CtrDense, Optimizer> adam = d -> Adam.of(d, 0.01);
+    List<Double> uninterrupted = uninterruptedLosses(adam);
+    List<Double> resumed = resumedLosses(adam, false);
+    assertThat(resumed.subList(0, 4)).containsExactlyElementsOf(uninterrupted.subList(0, 4)); // step 4: same weights, same batch
+    assertThat(resumed.subList(4, 8)).isNotEqualTo(uninterrupted.subList(4, 8)); // but the first fresh Adam step differs
+  }
+
+  @Test
+  void denseOptimizerStateRoundTripsExactlyUnderStateDictNames() {
+    OptimizerState saved;
+    try (CtrDense dense = new CtrDense(1); Adam adam = new Adam(dense.parameters(), 0.01, 0.9, 0.999, 1e-8, 0)) {
+      Trainer t = trainer(sparse(), dense, adam);
+      t.train(data(), 3);
+      adam.setLearningRate(0.004);
+      t.save(dir);
+      saved = adam.state();
+    }
+    try (SafetensorsReader r = SafetensorsReader.open(dir.resolve("dense.safetensors"))) {
+      assertThat(r.keys()).contains("tower.0.weight", "dense_optimizer.tower.0.weight.exp_avg",
+          "dense_optimizer.tower.1.bias.exp_avg_sq");
+      assertThat(r.metadata()).containsEntry("dense_optimizer", "Adam").containsEntry("dense_optimizer.step", "3")
+          .containsEntry("dense_optimizer.lr", "0.004");
+    }
+    try (CtrDense dense = new CtrDense(5); Adam adam = Adam.of(dense, 0.5)) {
+      trainer(sparse(), dense, adam).load(dir);
+      Map<String, String> positionToName = new LinkedHashMap<>();
+      List<String> names = List.copyOf(dense.namedParameters().keySet());
+      for (int i = 0; i < names.size(); i++) {
+        positionToName.put(Integer.toString(i), names.get(i));
+      }
+      assertThat(adam.state()).isEqualTo(saved.withParameterNames(positionToName));
+    }
+  }
+
+  @Test
+  void denseOptimizerSlotOfAnotherShapeIsRefusedBeforeAnythingChanges() throws IOException {
+    Path d = saved();
+    Path dense = d.resolve("dense.safetensors");
+    List<TensorEntry> entries = new ArrayList<>();
+    try (var r = SafetensorsReader.open(dense)) {
+      for (var info : r.tensors()) {
+        if (info.name().equals("dense_optimizer.tower.0.weight.exp_avg")) {
+          entries.add(TensorEntry.ofFloats(info.name(), new long[] {16, 49}, new float[16 * 49]));
+        } else {
+          entries.add(TensorEntry.ofFloats(info.name(), info.shape(), r.readFloats(info.name())));
+        }
+      }
+      SafetensorsWriter.write(dense, entries, r.metadata());
+    }
+    try (CtrDense m = new CtrDense(3); Adam adam = Adam.of(m, 0.01)) {
+      SparseModel sparse = SparseModel.fromFg(SyntheticCtr.featureGenerator());
+      float[] before = m.namedParameters().get("tower.0.weight").toFloatArray();
+      assertThatThrownBy(() -> trainer(sparse, m, adam).load(d))
+          .isInstanceOfSatisfying(CheckpointException.class, e -> {
+            assertThat(e.file()).isEqualTo(dense);
+            assertThat(e.key()).isEqualTo("dense_optimizer.tower.0.weight.exp_avg");
+          })
+          .hasMessageContaining("optimizer slot 'exp_avg' of parameter 'tower.0.weight' has shape [16, 49] in the checkpoint"
+              + " but the parameter has shape [32, 49].")
+          .hasMessageContaining("Fix: build the dense module with the sizes it was trained with.");
+      assertThat(sparse.table("user_id").size()).isZero();
+      assertThat(m.namedParameters().get("tower.0.weight").toFloatArray()).containsExactly(before);
+      assertThat(adam.steps()).isZero();
+    }
+  }
+
+  @Test
+  void denseOptimizerStateOfAnotherClassIsRefused() {
+    Path d = saved(); // Adam
+    try (CtrDense m = new CtrDense(3); Sgd sgd = new Sgd(m.namedParameters(), 0.1, 0.9, 0)) {
+      assertThatThrownBy(() -> trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator()), m, sgd).load(d))
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageContaining("the dense optimizer state was saved by Adam but the dense optimizer is Sgd.")
+          .hasMessageContaining("Fix: resume with a Adam");
+    }
+  }
+
+  @Test
+  void missingDenseOptimizerSlotIsNamed() throws IOException {
+    Path d = saved();
+    Path dense = d.resolve("dense.safetensors");
+    List<TensorEntry> entries = new ArrayList<>();
+    try (var r = SafetensorsReader.open(dense)) {
+      for (var info : r.tensors()) {
+        if (!info.name().equals("dense_optimizer.tower.1.bias.exp_avg_sq")) {
+          entries.add(TensorEntry.ofFloats(info.name(), info.shape(), r.readFloats(info.name())));
+        }
+      }
+      SafetensorsWriter.write(dense, entries, r.metadata());
+    }
+    try (CtrDense m = new CtrDense(3); Adam adam = Adam.of(m, 0.01)) {
+      assertThatThrownBy(() -> trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator()), m, adam).load(d))
+          .isInstanceOfSatisfying(CheckpointException.class,
+              e -> assertThat(e.key()).isEqualTo("dense_optimizer.tower.1.bias.exp_avg_sq"))
+          .hasMessageContaining("the dense optimizer (Adam) keeps 'exp_avg_sq' for parameter 'tower.1.bias'"
+              + " but the checkpoint has no such tensor.");
+    }
+  }
+
+  @Test
+  void checkpointWithoutDenseOptimizerStateLoadsWithAFreshOptimizer() {
+    try (CtrDense dense = new CtrDense(1)) {
+      Trainer t = trainer(sparse(), dense);
+      t.train(data(), 2);
+      t.save(dir, false);
+    }
+    try (SafetensorsReader r = SafetensorsReader.open(dir.resolve("dense.safetensors"))) {
+      assertThat(r.keys()).noneMatch(k -> k.startsWith("dense_optimizer."));
+      assertThat(r.metadata()).doesNotContainKey("dense_optimizer");
+    }
+    try (CtrDense dense = new CtrDense(2); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = trainer(sparse(), dense, adam);
+      t.load(dir);
+      assertThat(t.state().step()).isEqualTo(2);
+      assertThat(adam.steps()).isZero();
+    }
   }
 
   @Test
@@ -106,12 +264,12 @@ class ModelCheckpointTest {
     }
   }
 
-  /** A saved small model (FG of two tables) to corrupt. */
+  /** A saved small model (dense Adam state included) to corrupt. */
   private Path saved() {
-    try (CtrDense dense = new CtrDense(1)) {
-      SparseModel sparse = SparseModel.fromFg(SyntheticCtr.featureGenerator());
-      trainer(sparse, dense).train(data(), 2);
-      trainer(sparse, dense).save(dir);
+    try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator()), dense, adam);
+      t.train(data(), 2);
+      t.save(dir);
     }
     return dir;
   }
@@ -168,21 +326,23 @@ class ModelCheckpointTest {
   @Test
   void unknownKeysOnlyWarn() throws IOException {
     Path d = saved();
-    // an extra dense tensor the module does not have
+    // an extra dense tensor the module does not have, and optimizer state for it
     Path dense = d.resolve("dense.safetensors");
     List<TensorEntry> entries = new ArrayList<>();
-    try (var r = io.recship.checkpoint.SafetensorsReader.open(dense)) {
+    try (var r = SafetensorsReader.open(dense)) {
       for (var info : r.tensors()) {
         float[] v = r.readFloats(info.name());
         entries.add(TensorEntry.ofFloats(info.name(), info.shape(), v));
       }
       entries.add(TensorEntry.ofFloats("old_head.weight", new long[] {2}, new float[] {1, 2}));
+      entries.add(TensorEntry.ofFloats("dense_optimizer.old_head.weight.exp_avg", new long[] {2}, new float[] {1, 2}));
       SafetensorsWriter.write(dense, entries, r.metadata());
     }
-    try (CtrDense m = new CtrDense(3)) {
+    try (CtrDense m = new CtrDense(3); Adam adam = Adam.of(m, 0.01)) {
       SparseModel sparse = SparseModel.fromFg(SyntheticCtr.featureGenerator());
-      ModelCheckpoint.load(d, sparse, m, SparseAdam.of(0.01));
+      ModelCheckpoint.load(d, sparse, m, SparseAdam.of(0.01), adam);
       assertThat(sparse.table("user_id").size()).isPositive();
+      assertThat(adam.steps()).isEqualTo(2);
     }
   }
 
@@ -191,7 +351,7 @@ class ModelCheckpointTest {
     Path d = saved();
     Path dense = d.resolve("dense.safetensors");
     List<TensorEntry> entries = new ArrayList<>();
-    try (var r = io.recship.checkpoint.SafetensorsReader.open(dense)) {
+    try (var r = SafetensorsReader.open(dense)) {
       for (var info : r.tensors()) {
         float[] v = r.readFloats(info.name());
         entries.add(TensorEntry.of(info.name(), SafeDType.F64, info.shape(), s -> {
