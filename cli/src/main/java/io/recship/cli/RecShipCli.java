@@ -7,15 +7,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code recship}: the top command. Subcommands are separate classes registered here; add a new
- * one (inspect, score, demo) by writing its class and listing it in {@code subcommands}.
+ * {@code recship}: the top command. Subcommands are separate classes registered here: {@code
+ * validate} (fg/mc), {@code inspect} and {@code score} (an export folder), {@code demo} (the Java
+ * example end to end).
  */
 @Command(
     name = "recship",
     mixinStandardHelpOptions = true,
     versionProvider = RecShipCli.Version.class,
     description = "Build recommendation models in Java/Kotlin and deliver them to RecIS/RTP serving.",
-    subcommands = {ValidateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ValidateCommand.class,
+      InspectCommand.class,
+      ScoreCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class RecShipCli implements Runnable {
   /** Exit code: no errors. */
   static final int OK = 0;

@@ -14,6 +14,7 @@ import io.recship.fg.FeatureGenerator;
 import io.recship.nn.Parameter;
 import io.recship.serving.ExportedModel;
 import io.recship.tensor.TensorScope;
+import io.recship.train.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -173,8 +174,8 @@ public final class CtrPipeline {
       log.accept("[5/6] score: ExportedModel.load(export).score(held-out samples)");
       Map<String, float[]> served = scoreExport(exportDir, heldOut);
       Map<String, Double> auc = new LinkedHashMap<>();
-      auc.put("ctr", Auc.of(served.get("ctr"), labels(heldOut, CtrData.CLICK)));
-      auc.put("cvr", Auc.of(served.get("cvr"), labels(heldOut, CtrData.CONVERSION)));
+      auc.put("ctr", Metrics.auc(served.get("ctr"), labels(heldOut, CtrData.CLICK)));
+      auc.put("cvr", Metrics.auc(served.get("cvr"), labels(heldOut, CtrData.CONVERSION)));
       log.accept(String.format(Locale.ROOT, "      held-out AUC over %d samples: ctr %.4f (click), cvr %.4f (conversion)",
           heldOut.size(), auc.get("ctr"), auc.get("cvr")));
       clock.lap("score");
@@ -236,7 +237,12 @@ public final class CtrPipeline {
     return out;
   }
 
-  /** Tables in RecIS' layout plus {@code dense.safetensors}, which the exporter's prepare step loads. */
+  /**
+   * The layout {@code io.recship.train.ModelCheckpoint} reads: the tables (with the sparse Adam
+   * slots) in RecIS' layout, plus {@code dense.safetensors}, which the exporter's prepare step
+   * loads. Written here rather than by {@code ModelCheckpoint.save} because that takes a {@code
+   * TrainState}, which only a {@code Trainer} can make.
+   */
   static void saveCheckpoint(Path dir, CtrModel model) {
     clearOwnCheckpoint(dir);
     List<TensorSpec> denseMeta = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.recship.tensor.Autograd;
 import io.recship.tensor.Blocks;
 import io.recship.tensor.Tensor;
 import io.recship.tensor.TensorScope;
+import io.recship.train.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,10 @@ import java.util.function.Consumer;
 /**
  * Trains both heads of {@link CtrModel} at once: loss = BCE(ctr, click) + BCE(cvr, conversion).
  * One sparse forward per batch feeds both tasks, so the shared embeddings get both gradients.
+ *
+ * <p>Why not {@code io.recship.train.Trainer}: it fits one probability to one label column, and
+ * this model has two heads with a label each. The step is the Trainer's (sparse forward, dense
+ * forward, backward, dense and sparse optimizer steps) with the two losses summed.
  */
 final class CtrTraining implements AutoCloseable {
   /** Loss and per-task AUC over the steps since the previous report. */
@@ -96,7 +101,7 @@ final class CtrTraining implements AutoCloseable {
       try (Autograd tape = Autograd.record()) {
         out = sparse.forward(batch);
         p = dense.forward(Blocks.of(out.allBlocks()));
-        loss = bce(p.ctr(), out.label(CtrData.CLICK)).plus(bce(p.cvr(), out.label(CtrData.CONVERSION)));
+        loss = Metrics.bce(p.ctr(), out.label(CtrData.CLICK)).plus(Metrics.bce(p.cvr(), out.label(CtrData.CONVERSION)));
         tape.backward(loss);
       }
       denseOptimizer.step();
@@ -109,14 +114,6 @@ final class CtrTraining implements AutoCloseable {
           batch.labels(CtrData.CONVERSION));
       step++;
     }
-  }
-
-  /** Mean binary cross-entropy; probabilities are clamped so log never sees 0. */
-  static Tensor bce(Tensor p, Tensor y) {
-    long n = p.numel();
-    Tensor pc = p.reshape(n).clamp(1e-7, 1 - 1e-7);
-    Tensor yc = y.reshape(n);
-    return yc.times(pc.log()).plus(yc.rsub(1).times(pc.rsub(1).log())).mean().unaryMinus();
   }
 
   @Override
@@ -145,8 +142,8 @@ final class CtrTraining implements AutoCloseable {
     }
 
     Report report(long step, int epoch) {
-      return new Report(step, epoch, lossSum / samples, Auc.of(concat(ctr), concat(clicks)),
-          Auc.of(concat(cvr), concat(conversions)), samples);
+      return new Report(step, epoch, lossSum / samples, Metrics.auc(concat(ctr), concat(clicks)),
+          Metrics.auc(concat(cvr), concat(conversions)), samples);
     }
 
     private static float[] concat(List<float[]> parts) {

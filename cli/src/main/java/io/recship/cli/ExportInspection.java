@@ -1,0 +1,241 @@
+package io.recship.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recship.checkpoint.CheckpointException;
+import io.recship.checkpoint.RecisLayout;
+import io.recship.checkpoint.SafetensorsReader;
+import io.recship.checkpoint.TensorInfo;
+import io.recship.export.ExportException;
+import io.recship.export.ExportManifest;
+import io.recship.fg.ConfigSource;
+import io.recship.fg.FeatureGenerator;
+import io.recship.fg.FgConfigException;
+import io.recship.fg.FgOptions;
+import io.recship.torchscript.ScriptModel;
+import io.recship.torchscript.TorchScriptException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@code recship inspect} reports about an export folder: read from its files (never from
+ * the model that wrote it), so it works on any folder a RecShip exporter produced.
+ *
+ * @param denseFolder the folder holding {@code output_info.json} (RecIS' {@code export_folder_name})
+ * @param tablesFrom the file the table list was read from
+ */
+record ExportInspection(
+    String dir,
+    @Nullable String modelName,
+    @Nullable String createdAt,
+    String denseFolder,
+    List<Output> outputs,
+    List<Input> inputs,
+    List<Table> tables,
+    String tablesFrom,
+    List<FileEntry> files,
+    List<Check> checks) {
+
+  record Output(String name, String dtype, List<Long> shape) {}
+
+  record Input(int idx, String name, String dtype, List<Long> shape) {}
+
+  record Table(String name, long rows, long dim, String dtype) {}
+
+  record FileEntry(String path, long size) {}
+
+  record Check(String name, boolean ok, String detail) {}
+
+  /** An export folder that cannot be inspected at all (exit 2), as opposed to a failed check. */
+  static final class UnreadableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableException(String message) {
+      super(message);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  boolean allChecksPassed() {
+    return checks.stream().allMatch(Check::ok);
+  }
+
+  long totalBytes() {
+    return files.stream().mapToLong(FileEntry::size).sum();
+  }
+
+  /**
+   * Reads {@code dir} and runs the checks.
+   *
+   * @throws UnreadableException if {@code dir} is not an export folder or its dense JSON files do not parse
+   */
+  static ExportInspection of(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new UnreadableException(dir + " is not a directory; give the export folder (the exportDir of the export)");
+    }
+    Path fx = denseFolder(dir);
+    List<Output> outputs = new ArrayList<>();
+    for (JsonNode n : readJson(fx.resolve("output_info.json")).path("OutputNodes")) {
+      outputs.add(new Output(n.path("OutputNodeName").asText(), n.path("dtype").asText(), longs(n.path("shape"))));
+    }
+    JsonNode lite = readJson(fx.resolve("inputs_dict_lite.json"));
+    List<Input> inputs = new ArrayList<>();
+    for (JsonNode n : readJson(fx.resolve("params_order.json"))) {
+      JsonNode info = lite.path(n.asText());
+      inputs.add(new Input(info.path("idx").asInt(inputs.size()), n.asText(), info.path("dtype").asText("?"),
+          longs(info.path("shape"))));
+    }
+
+    List<Check> checks = new ArrayList<>();
+    @Nullable String modelName = null;
+    @Nullable String createdAt = null;
+    List<FileEntry> files;
+    try {
+      ExportManifest m = ExportManifest.verify(dir);
+      modelName = m.modelName();
+      createdAt = m.createdAt();
+      files = m.files().stream().map(f -> new FileEntry(f.path(), f.size())).toList();
+      checks.add(new Check("manifest", true,
+          m.files().size() + " files match " + ExportManifest.FILE_NAME + " (size and SHA-256)"));
+    } catch (ExportException e) {
+      checks.add(new Check("manifest", false, e.getMessage()));
+      files = listFiles(dir);
+    }
+    checks.add(fgCheck(dir, fx));
+    checks.add(torchScriptCheck(dir, fx));
+
+    Path manifest = dir.resolve(RecisLayout.MANIFEST_JSON);
+    List<Table> tables;
+    String tablesFrom;
+    if (Files.isRegularFile(manifest)) {
+      tables = tablesFromManifest(manifest);
+      tablesFrom = RecisLayout.MANIFEST_JSON;
+    } else {
+      tables = tablesFromHeaders(dir);
+      tablesFrom = "*.safetensors headers (no " + RecisLayout.MANIFEST_JSON + ")";
+    }
+    return new ExportInspection(dir.toString(), modelName, createdAt, relative(dir, fx), outputs, inputs, tables,
+        tablesFrom, files, checks);
+  }
+
+  private static Check fgCheck(Path dir, Path fx) {
+    try {
+      FeatureGenerator fg = FeatureGenerator.load(ConfigSource.read(dir.resolve("fg.json")),
+          ConfigSource.read(fx.resolve("input_columns.json")), FgOptions.DEFAULT);
+      return new Check("fg", true, "fg.json and " + relative(dir, fx) + "/input_columns.json load: "
+          + fg.features().size() + " features in " + fg.blocks().size() + " blocks");
+    } catch (FgConfigException e) {
+      return new Check("fg", false, e.getMessage());
+    }
+  }
+
+  private static Check torchScriptCheck(Path dir, Path fx) {
+    List<Path> archives;
+    try (Stream<Path> s = Files.list(fx)) {
+      archives = s.filter(p -> p.getFileName().toString().endsWith(".pt")).sorted().toList();
+    } catch (IOException e) {
+      return new Check("torchscript", false, "cannot list " + fx + ": " + e);
+    }
+    if (archives.size() != 1) {
+      return new Check("torchscript", false,
+          relative(dir, fx) + " must hold exactly one TorchScript archive (*.pt), found " + archives.size());
+    }
+    Path archive = archives.get(0);
+    try (ScriptModel m = ScriptModel.load(archive)) {
+      return new Check("torchscript", true, relative(dir, archive) + " loads in libtorch ("
+          + m.parameterNames().size() + " parameters)");
+    } catch (TorchScriptException e) {
+      return new Check("torchscript", false, relative(dir, archive) + ": " + e.getMessage());
+    }
+  }
+
+  /** One row per table: the parts of a sharded table are summed. */
+  private static List<Table> tablesFromManifest(Path file) {
+    Map<String, Table> tables = new TreeMap<>();
+    readJson(file).fields().forEachRemaining(e -> {
+      JsonNode v = e.getValue();
+      RecisLayout.Key key = RecisLayout.parseKey(e.getKey());
+      if (key == null || !v.path("is_hashmap").asBoolean(false)) {
+        return; // dense parameters are listed here too
+      }
+      List<Long> shape = longs(v.path("shape"));
+      long rows = shape.isEmpty() ? 0 : shape.get(0);
+      long dim = v.path("dimension").asLong(shape.size() > 1 ? shape.get(1) : 0);
+      tables.merge(key.sharedName(), new Table(key.sharedName(), rows, dim, v.path("dtype").asText("?")),
+          (a, b) -> new Table(a.name(), a.rows() + b.rows(), a.dim(), a.dtype()));
+    });
+    return List.copyOf(tables.values());
+  }
+
+  private static List<Table> tablesFromHeaders(Path dir) {
+    Map<String, Table> tables = new TreeMap<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
+        for (TensorInfo t : SafetensorsReader.headerOf(f)) {
+          RecisLayout.Key key = RecisLayout.parseKey(t.name());
+          if (key == null || !key.slot().equals(RecisLayout.EMBEDDING_SLOT) || t.rank() != 2) {
+            continue;
+          }
+          tables.merge(key.sharedName(), new Table(key.sharedName(), t.dim(0), t.dim(1), t.dtype().toString()),
+              (a, b) -> new Table(a.name(), a.rows() + b.rows(), a.dim(), a.dtype()));
+        }
+      }
+    } catch (IOException | CheckpointException e) {
+      throw new UnreadableException("cannot read the tables of " + dir + ": " + e.getMessage());
+    }
+    return List.copyOf(tables.values());
+  }
+
+  private static Path denseFolder(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> found = s.filter(p -> Files.isRegularFile(p.resolve("output_info.json"))).sorted().toList();
+      if (found.size() != 1) {
+        throw new UnreadableException(dir + " is not an export folder: it must hold exactly one dense folder with"
+            + " output_info.json (found " + found.size() + "); give the exportDir of an export");
+      }
+      return found.get(0);
+    } catch (IOException e) {
+      throw new UnreadableException("cannot list " + dir + ": " + e);
+    }
+  }
+
+  private static List<FileEntry> listFiles(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      List<FileEntry> out = new ArrayList<>();
+      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+        out.add(new FileEntry(relative(dir, p), Files.size(p)));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UnreadableException("cannot list " + dir + ": " + e);
+    }
+  }
+
+  private static JsonNode readJson(Path file) {
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new UnreadableException(file + " is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UnreadableException("cannot read " + file + ": " + e);
+    }
+  }
+
+  private static List<Long> longs(JsonNode array) {
+    List<Long> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asLong()));
+    return out;
+  }
+
+  private static String relative(Path dir, Path p) {
+    return dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+  }
+}

@@ -1,0 +1,126 @@
+package io.recship.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code recship inspect DIR}: what an export folder holds, and whether it is sound. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show an export folder: its outputs, inputs (blocks), sparse tables and files, and check it:"
+          + " every file against the manifest (size, SHA-256), the FG config, and that libtorch loads the TorchScript archive.",
+      "Exit codes: 0 all checks pass, 1 a check failed, 2 not an export folder (or its JSON files do not parse)."
+    })
+final class InspectCommand implements Callable<Integer> {
+  enum Format {
+    TEXT,
+    JSON;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The export folder (the exporter's exportDir).")
+  Path dir;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (for people) or json (one object). Default: ${DEFAULT-VALUE}.")
+  Format format = Format.TEXT;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ExportInspection report;
+    try {
+      report = ExportInspection.of(dir);
+    } catch (ExportInspection.UnreadableException e) {
+      err.println("recship inspect: " + e.getMessage());
+      err.flush();
+      return RecShipCli.UNREADABLE;
+    }
+    if (format == Format.JSON) {
+      out.println(json(report));
+    } else {
+      printText(out, report);
+    }
+    out.flush();
+    return report.allChecksPassed() ? RecShipCli.OK : RecShipCli.FINDINGS;
+  }
+
+  private static String json(ExportInspection r) {
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the inspection as JSON", e);
+    }
+  }
+
+  private static void printText(PrintWriter out, ExportInspection r) {
+    out.println("export " + r.dir());
+    if (r.modelName() != null) {
+      out.println("  model " + r.modelName() + ", exported " + r.createdAt());
+    }
+    out.println();
+    out.println("outputs (" + r.denseFolder() + "/output_info.json):");
+    int w = width(r.outputs().stream().map(ExportInspection.Output::name).toList());
+    for (ExportInspection.Output o : r.outputs()) {
+      out.printf(Locale.ROOT, "  %-" + w + "s  %s  %s%n", o.name(), o.dtype(), shape(o.shape()));
+    }
+    out.println();
+    out.println("inputs (" + r.denseFolder() + "/params_order.json, in argument order):");
+    w = width(r.inputs().stream().map(ExportInspection.Input::name).toList());
+    for (ExportInspection.Input i : r.inputs()) {
+      out.printf(Locale.ROOT, "  %d  %-" + w + "s  %s  %s%n", i.idx(), i.name(), i.dtype(), shape(i.shape()));
+    }
+    out.println();
+    out.println("tables (" + r.tablesFrom() + "):");
+    w = width(r.tables().stream().map(ExportInspection.Table::name).toList());
+    for (ExportInspection.Table t : r.tables()) {
+      out.printf(Locale.ROOT, "  %-" + w + "s  %,10d rows x %-4d %s%n", t.name(), t.rows(), t.dim(), t.dtype());
+    }
+    out.println();
+    out.printf(Locale.ROOT, "files (%d, %,d bytes):%n", r.files().size(), r.totalBytes());
+    w = width(r.files().stream().map(ExportInspection.FileEntry::path).toList());
+    for (ExportInspection.FileEntry f : r.files()) {
+      out.printf(Locale.ROOT, "  %-" + w + "s  %,12d%n", f.path(), f.size());
+    }
+    out.println();
+    out.println("checks:");
+    w = width(r.checks().stream().map(ExportInspection.Check::name).toList());
+    for (ExportInspection.Check c : r.checks()) {
+      out.printf(Locale.ROOT, "  %-6s  %-" + w + "s  %s%n", c.ok() ? "ok" : "FAILED", c.name(), c.detail());
+    }
+    long failed = r.checks().stream().filter(c -> !c.ok()).count();
+    out.println();
+    out.println(failed == 0
+        ? "ok: all " + r.checks().size() + " checks passed"
+        : "FAILED: " + failed + " of " + r.checks().size() + " checks ("
+            + r.checks().stream().filter(c -> !c.ok()).map(ExportInspection.Check::name).collect(Collectors.joining(", "))
+            + ")");
+  }
+
+  private static String shape(List<Long> shape) {
+    return shape.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static int width(List<String> names) {
+    return Math.max(1, names.stream().mapToInt(String::length).max().orElse(1));
+  }
+}

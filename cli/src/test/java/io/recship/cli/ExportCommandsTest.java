@@ -1,0 +1,183 @@
+package io.recship.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recship.examples.ctr.CtrPipeline;
+import io.recship.serving.ExportedModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code recship inspect} and {@code recship score} on a small export of the Java example made here. */
+class ExportCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path shared;
+  @TempDir Path tmp;
+  static CtrPipeline.Result demo;
+
+  @BeforeAll
+  static void exportTheExample() {
+    demo = CtrPipeline.run(CtrPipeline.Settings.defaults(shared).withSteps(5).withSamples(1_000, 300), line -> {});
+  }
+
+  @Test
+  void inspectListsOutputsInputsTablesFilesAndPassingChecks() {
+    Cli r = Cli.run("inspect", demo.exportDir().toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsPattern("model io\\.recship\\.examples\\.ctr\\.CtrModel, exported ")
+        .containsPattern("(?m)^  ctr  torch\\.float32  \\[128, 1\\]$")
+        .containsPattern("(?m)^  cvr  torch\\.float32  \\[128, 1\\]$")
+        .containsPattern("(?m)^  0  click_seq  torch\\.float32  \\[128, 20, 24\\]$")
+        .containsPattern("(?m)^  1  item       torch\\.float32  \\[128, 25\\]$")
+        .containsPattern("(?m)^  2  user       torch\\.float32  \\[128, 28\\]$")
+        .containsPattern("(?m)^  item_id +[0-9,]+ rows x 16 +float32$")
+        .contains("tables (torch_rank_weights_embs_table_multi_shard.json):")
+        .containsPattern("(?m)^  fx_user_model/user_model\\.pt +[0-9,]+$")
+        .containsPattern("(?m)^  ok      manifest     1\\d files match recship-manifest\\.json")
+        .containsPattern("(?m)^  ok      torchscript  fx_user_model/user_model\\.pt loads in libtorch")
+        .containsPattern("(?m)^  ok      fg ")
+        .endsWith("ok: all 3 checks passed\n");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void inspectJsonHasTheSameFacts() throws IOException {
+    Cli r = Cli.run("inspect", demo.exportDir().toString(), "--format", "json");
+    assertThat(r.exit()).isZero();
+    JsonNode j = JSON.readTree(r.out());
+    assertThat(j.path("outputs").findValuesAsText("name")).containsExactly("ctr", "cvr");
+    assertThat(j.path("inputs").findValuesAsText("name")).containsExactly("click_seq", "item", "user");
+    assertThat(j.path("tables").findValuesAsText("name")).containsExactly("age", "category", "gender", "item_id", "user_id");
+    JsonNode item = j.path("tables").get(3);
+    assertThat(item.path("dim").asInt()).isEqualTo(16);
+    assertThat(item.path("rows").asLong()).isPositive();
+    assertThat(j.path("files").findValuesAsText("path")).contains("fg.json", "fx_user_model/user_model.pt");
+    assertThat(j.path("checks").findValuesAsText("name")).containsExactly("manifest", "fg", "torchscript");
+    assertThat(j.path("checks").findValues("ok")).allSatisfy(ok -> assertThat(ok.asBoolean()).isTrue());
+  }
+
+  @Test
+  void inspectOfATamperedExportFailsTheManifestCheckNamingTheFileAndExitsOne() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Path table = copy.resolve("model-000000-of-000001.safetensors");
+    byte[] b = Files.readAllBytes(table);
+    b[b.length - 1] ^= 0x01;
+    Files.write(table, b);
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .containsPattern("(?m)^  FAILED  manifest     .*file 'model-000000-of-000001\\.safetensors' .*SHA-256")
+        .containsPattern("(?m)^  ok      torchscript")
+        .endsWith("FAILED: 1 of 3 checks (manifest)\n");
+  }
+
+  @Test
+  void inspectOfAFolderThatIsNoExportExitsTwo() {
+    Cli r = Cli.run("inspect", tmp.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("is not an export folder").contains("output_info.json");
+    assertThat(Cli.run("inspect", tmp.resolve("missing").toString()).exit()).isEqualTo(2);
+  }
+
+  @Test
+  void scorePrintsOneJsonLinePerSampleWithTheScoresOfExportedModel() throws IOException {
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", demo.heldOutFile().toString(), "--batch-size", "64");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    List<Map<String, Object>> samples = readJsonLines(demo.heldOutFile());
+    assertThat(lines).hasSize(samples.size());
+    Map<String, float[]> expected;
+    try (ExportedModel m = ExportedModel.load(demo.exportDir())) {
+      expected = m.score(samples);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode j = JSON.readTree(lines.get(i));
+      assertThat(j.path("sample_id").asText()).isEqualTo(samples.get(i).get("sample_id"));
+      assertThat(j.path("ctr").floatValue()).isCloseTo(expected.get("ctr")[i], within(0f));
+      assertThat(j.path("cvr").floatValue()).isCloseTo(expected.get("cvr")[i], within(0f));
+    }
+  }
+
+  @Test
+  void scoreWritesToOutputFileAndNumbersLinesWithoutAnIdColumn() throws IOException {
+    Path in = tmp.resolve("no-ids.jsonl");
+    List<String> src = Files.readAllLines(demo.heldOutFile()).subList(0, 3);
+    List<String> noIds = new ArrayList<>();
+    for (String l : src) {
+      noIds.add(l.replaceAll(",?\"sample_id\":\"s\\d+\"", ""));
+    }
+    noIds.add(1, ""); // blank lines are skipped but still counted
+    Files.write(in, noIds);
+    Path out = tmp.resolve("scores.jsonl");
+
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", in.toString(), "--output", out.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("3 samples scored -> " + out);
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines).hasSize(3);
+    assertThat(lines).extracting(l -> JSON.readTree(l).path("sample_id").asLong()).containsExactly(1L, 3L, 4L);
+  }
+
+  @Test
+  void scoreOfAnInputWithAMissingColumnExitsTwoNamingFileLineAndColumn() throws IOException {
+    Path in = tmp.resolve("bad.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(demo.heldOutFile()).subList(0, 2));
+    lines.set(1, lines.get(1).replaceAll("\"price\":[0-9.]+,", ""));
+    Files.write(in, lines);
+
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", in.toString());
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(in + ":2").contains("price");
+  }
+
+  @Test
+  void scoreOfAMissingExportExitsTwo() {
+    Cli r = Cli.run("score", tmp.toString(), "--input", demo.heldOutFile().toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("recship-manifest.json");
+  }
+
+  private static List<Map<String, Object>> readJsonLines(Path file) throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String l : Files.readAllLines(file)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = JSON.readValue(l, Map.class);
+      out.add(m);
+    }
+    return out;
+  }
+
+  private Path copyOf(Path dir) throws IOException {
+    Path target = tmp.resolve("copy");
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.toList()) {
+        Path t = target.resolve(dir.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    return target;
+  }
+}
