@@ -1,8 +1,29 @@
 package io.recship.export;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * What {@code @RecModel} declared: the FG and MC classpath resources (resolved against {@code
- * anchor}'s class loader) and the delivery target. At export the sparse model's FG must equal the
- * declared one.
+ * What {@code @RecModel} declared, and the processor checked at compile time: the FG and MC
+ * classpath resources (resolved against {@code anchor}'s class loader), the delivery target and
+ * {@code lowerCase}. At export the sparse model's FG must equal the declared one, read with the
+ * declared {@code lowerCase}.
+ *
+ * @param anchor the {@code @RecModel} class; its class loader finds the resources
+ * @param exporter simple name of the generated exporter (e.g. {@code CtrModelExporter}), so that
+ *     messages name the call the user wrote; null for a plan built by hand
+ * @param target the {@code @RecModel(target)} name, e.g. {@code RTP_MAIN_SEARCH}
+ * @param lowerCase {@code @RecModel(lowerCase)}: RecIS' {@code lower_case} for fg and mc
  */
-public record DeclaredConfig(Class<?> anchor, String fgResource, String mcResource, String target) {}
+public record DeclaredConfig(
+    Class<?> anchor,
+    @Nullable String exporter,
+    String fgResource,
+    String mcResource,
+    String target,
+    boolean lowerCase) {
+
+  /** A hand-written declaration: no generated exporter, {@code lowerCase} false. */
+  public DeclaredConfig(Class<?> anchor, String fgResource, String mcResource, String target) {
+    this(anchor, null, fgResource, mcResource, target, false);
+  }
+}

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The FG {@code @RecModel} named (and the processor checked) must be the FG the sparse model was
- * built from; otherwise the compile-time checks vouched for another config than the one exported.
+ * built from, read with the same FG options ({@code lowerCase}); otherwise the compile-time checks
+ * vouched for another config than the one exported.
  */
 final class DeclaredConfigCheck {
   private DeclaredConfigCheck() {}
@@ -21,6 +22,16 @@ final class DeclaredConfigCheck {
   static void check(String modelName, @Nullable DeclaredConfig d, FeatureGenerator fg) {
     if (d == null) {
       return;
+    }
+    if (fg.options().lowerCase() != d.lowerCase()) {
+      throw new ExportException(
+          ExportException.Step.PREPARE,
+          "@RecModel on " + d.anchor().getName() + " declares lowerCase = " + d.lowerCase()
+              + " (RecIS lower_case), but the sparse model of " + modelName + " was built from a"
+              + " FeatureGenerator loaded with lowerCase = " + fg.options().lowerCase()
+              + ": the exported fg.json would not be the config the compile-time checks ran on."
+              + " Load it with FgOptions.DEFAULT.withLowerCase(" + d.lowerCase() + "), or change"
+              + " @RecModel(lowerCase = ...)");
     }
     String text = resource(d.anchor(), d.fgResource());
     FgConfig declared;

@@ -15,10 +15,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one export needs, validated: RecIS' {@code Exporter} parameters plus the RecShip
- * ones (overwrite, the FG the model was declared with). Built by a generated {@code
- * <Model>Exporter} or by hand:
+ * ones (overwrite, the FG the model was declared with). A generated {@code <Model>Exporter}
+ * returns this builder pre-filled from the model; or build one by hand:
  *
  * <pre>{@code
+ * ExportResult r = CtrModelExporter.builder(model)       // generated from @RecModel
+ *     .dataset(dataset).ckptDir(ckpt).exportDir(out)
+ *     .export();
+ *
  * ExportPlan plan = ExportPlan.builder("CtrModel", model.sparse, model.dense,
  *         b -> List.of(model.dense.forward(b)), List.of("score"))
  *     .dataset(dataset).ckptDir(ckpt).exportDir(out)
@@ -188,43 +192,58 @@ public final class ExportPlan {
       this.outputNames = new ArrayList<>(outputNames);
     }
 
-    /** Where the trace batch comes from (its first batch). Required. */
+    /**
+     * The data whose first batch runs through the sparse arch to trace the dense net (RecIS
+     * {@code dataset}). Required.
+     */
     public Builder dataset(Dataset d) {
       this.dataset = d;
       return this;
     }
 
-    /** The checkpoint folder (sparse tables and dense state). Required. */
+    /** The checkpoint folder to export from (RecIS {@code ckpt_dir}). Required. */
     public Builder ckptDir(Path p) {
       this.ckptDir = p;
       return this;
     }
 
-    /** The folder to publish. Required. */
+    /** The folder the delivery is published to (RecIS {@code export_dir}). Required. */
     public Builder exportDir(Path p) {
       this.exportDir = p;
       return this;
     }
 
-    /** Clears dense gradients before the zero-grad check, as RecIS' {@code dense_optimizer}. */
+    /**
+     * The dense optimizer, whose gradients are cleared before the zero-grad check (RecIS {@code
+     * dense_optimizer}). Optional.
+     */
     public Builder denseOptimizer(@Nullable Optimizer o) {
       this.denseOptimizer = o;
       return this;
     }
 
-    /** Sub-folder of the dense graph and its files (default {@value #DEFAULT_EXPORT_FOLDER_NAME}). */
+    /**
+     * Sub-folder of the dense graph and its files (RecIS {@code export_folder_name}, default
+     * {@value #DEFAULT_EXPORT_FOLDER_NAME}).
+     */
     public Builder exportFolderName(String s) {
       this.exportFolderName = s;
       return this;
     }
 
-    /** The archive's name, {@code <name>.pt} (default {@value #DEFAULT_EXPORT_MODEL_NAME}). */
+    /**
+     * The archive's name, {@code <name>.pt} (RecIS {@code export_model_name}, default {@value
+     * #DEFAULT_EXPORT_MODEL_NAME}).
+     */
     public Builder exportModelName(String s) {
       this.exportModelName = s;
       return this;
     }
 
-    /** Export tables with only ids and embeddings, without optimizer slots (default false). */
+    /**
+     * Export tables with only ids and embeddings, without optimizer slots (RecIS {@code
+     * filter_sparse_opt}, default false).
+     */
     public Builder filterSparseOpt(boolean b) {
       this.filterSparseOpt = b;
       return this;
@@ -249,12 +268,18 @@ public final class ExportPlan {
     }
 
     /**
-     * The FG and MC resources and the target {@code @RecModel} named; at export the sparse model's
-     * FG must equal that FG.
+     * What {@code @RecModel} declared; at export the sparse model's FG must equal that FG, read
+     * with that {@code lowerCase}. Generated exporters set it; its {@code exporter} names the
+     * exporter in the messages of {@link #build()}.
      */
-    public Builder declaredConfig(Class<?> anchor, String fgResource, String mcResource, String target) {
-      this.declaredConfig = new DeclaredConfig(anchor, fgResource, mcResource, target);
+    public Builder declaredConfig(DeclaredConfig config) {
+      this.declaredConfig = config;
       return this;
+    }
+
+    /** {@link #declaredConfig(DeclaredConfig)} for a hand-built plan ({@code lowerCase} false). */
+    public Builder declaredConfig(Class<?> anchor, String fgResource, String mcResource, String target) {
+      return declaredConfig(new DeclaredConfig(anchor, fgResource, mcResource, target));
     }
 
     /** For tests: the environment {@code RANK}/{@code WORLD_SIZE} are read from. */
@@ -273,14 +298,32 @@ public final class ExportPlan {
       if (modelName.isBlank()) {
         problems.add("modelName is empty: pass the model's name (its class name)");
       }
-      if (dataset == null) {
-        problems.add("dataset is required: pass .dataset(d); its first batch is traced");
-      }
-      if (ckptDir == null) {
-        problems.add("ckptDir is required: pass .ckptDir(dir), the folder the checkpoint was saved to");
-      }
-      if (exportDir == null) {
-        problems.add("exportDir is required: pass .exportDir(dir), the folder to publish");
+      @Nullable String exporter = declaredConfig == null ? null : declaredConfig.exporter();
+      if (exporter != null) {
+        // Through a generated exporter: name the setters the user calls on it, in one line.
+        List<String> missing = new ArrayList<>();
+        if (dataset == null) {
+          missing.add("dataset(Dataset)");
+        }
+        if (ckptDir == null) {
+          missing.add("ckptDir(Path)");
+        }
+        if (exportDir == null) {
+          missing.add("exportDir(Path)");
+        }
+        if (!missing.isEmpty()) {
+          problems.add("set " + String.join(", ", missing) + " before export()");
+        }
+      } else {
+        if (dataset == null) {
+          problems.add("dataset is required: pass .dataset(d); its first batch is traced");
+        }
+        if (ckptDir == null) {
+          problems.add("ckptDir is required: pass .ckptDir(dir), the folder the checkpoint was saved to");
+        }
+        if (exportDir == null) {
+          problems.add("exportDir is required: pass .exportDir(dir), the folder to publish");
+        }
       }
       checkOutputNames(problems);
       checkSegment("exportFolderName", exportFolderName, problems);
@@ -304,12 +347,25 @@ public final class ExportPlan {
         }
       }
       if (!problems.isEmpty()) {
+        String invalid = "the export plan for model '" + modelName + "' is invalid:\n  - "
+            + String.join("\n  - ", problems);
         throw new ExportException(
             ExportException.Step.PLAN,
-            "the export plan for model '" + modelName + "' is invalid:\n  - "
-                + String.join("\n  - ", problems));
+            exporter == null ? invalid
+                : exporter + ": " + (problems.size() == 1 ? problems.get(0) : invalid));
       }
       return new ExportPlan(this, dataset, ckptDir, exportDir, rank, count);
+    }
+
+    /**
+     * {@link #build()}, then {@link Exporter#export}: the whole pipeline (prepare, sparse, dense
+     * trace, meta, publish).
+     *
+     * @throws ExportException naming the step, the item and the fix; from {@link #build()} every
+     *     missing or invalid parameter at once
+     */
+    public ExportResult export() {
+      return Exporter.export(build());
     }
 
     private void checkOutputNames(List<String> problems) {

@@ -1,0 +1,68 @@
+package io.recship.export;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.recship.fg.FeatureGenerator;
+import io.recship.fg.FgOptions;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class DeclaredConfigCheckTest {
+  private static final String FG = "io/recship/export/fg.json";
+  private static final String MC = "io/recship/export/mc.json";
+  private static final Path DIR = Path.of("src/test/resources/io/recship/export");
+
+  private static FeatureGenerator loaded(boolean lowerCase) {
+    return FeatureGenerator.load(DIR.resolve("fg.json"), DIR.resolve("mc.json"),
+        FgOptions.DEFAULT.withLowerCase(lowerCase));
+  }
+
+  private static DeclaredConfig declared(String fg, boolean lowerCase) {
+    return new DeclaredConfig(TinyModel.class, "TinyModelExporter", fg, MC, "RTP_MAIN_SEARCH",
+        lowerCase);
+  }
+
+  @Test
+  void acceptsTheDeclaredFgWithTheDeclaredLowerCase() {
+    assertThatCode(() -> DeclaredConfigCheck.check("TinyModel", declared(FG, false), loaded(false)))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> DeclaredConfigCheck.check("TinyModel", declared(FG, true), loaded(true)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void refusesFeatureGeneratorLoadedWithoutTheDeclaredLowerCase() {
+    assertThatThrownBy(() ->
+            DeclaredConfigCheck.check("TinyModel", declared(FG, true), loaded(false)))
+        .isInstanceOf(ExportException.class)
+        .hasMessageStartingWith("prepare: @RecModel on io.recship.export.TinyModel declares"
+            + " lowerCase = true")
+        .hasMessageContaining("loaded with lowerCase = false")
+        .hasMessageContaining("FgOptions.DEFAULT.withLowerCase(true)");
+  }
+
+  @Test
+  void refusesLowerCasedFeatureGeneratorWhenTheModelDeclaresNone() {
+    assertThatThrownBy(() ->
+            DeclaredConfigCheck.check("TinyModel", declared(FG, false), loaded(true)))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("declares lowerCase = false")
+        .hasMessageContaining("FgOptions.DEFAULT.withLowerCase(false)");
+  }
+
+  @Test
+  void refusesAnotherFgThanDeclared() {
+    assertThatThrownBy(() -> DeclaredConfigCheck.check("TinyModel",
+            declared("io/recship/serving/other-fg.json", false), loaded(false)))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("was built from another FG")
+        .hasMessageContaining("other-fg.json");
+  }
+
+  @Test
+  void noDeclarationNoCheck() {
+    assertThatCode(() -> DeclaredConfigCheck.check("TinyModel", null, loaded(true)))
+        .doesNotThrowAnyException();
+  }
+}
