@@ -1,18 +1,12 @@
 package com.acme;
 
-import io.recship.data.Dataset;
+import io.recship.export.DeclaredConfig;
 import io.recship.export.DenseForward;
 import io.recship.export.ExportPlan;
-import io.recship.export.ExportResult;
-import io.recship.export.Exporter;
-import io.recship.optim.Optimizer;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
 import org.jspecify.annotations.NullMarked;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Exports {@link CtrModel} for RecIS/RTP native delivery: the sparse tables, the dense net
@@ -22,6 +16,12 @@ import org.jspecify.annotations.Nullable;
  * and MC config {@code valid/mc.json} passed the {@code RTP_MAIN_SEARCH} rules at compile time,
  * and the outputs are exported as {@code ctr}, {@code cvr}. It reads the archs directly and calls the
  * forward method through a lambda; nothing here uses reflection.
+ *
+ * <p>{@link #builder} returns the runtime's {@link ExportPlan.Builder}, whose setters are the
+ * RecIS {@code Exporter} parameters ({@code dataset}, {@code ckptDir}, {@code exportDir}
+ * required; {@code denseOptimizer}, {@code exportFolderName}, {@code exportModelName},
+ * {@code filterSparseOpt}, {@code shardRank}, {@code shardCount}, {@code overwrite}
+ * with defaults):
  *
  * <pre>{@code
  * ExportResult result = CtrModelExporter.builder(model)
@@ -76,175 +76,20 @@ public final class CtrModelExporter {
   }
 
   /**
-   * Starts an export of {@code model}; set at least {@code dataset}, {@code ckptDir}
-   * and {@code exportDir}, then call {@link Builder#export()}.
+   * Starts an export of {@code model}: the runtime's plan builder with the sparse
+   * arch, the dense net, its forward, {@link #OUTPUT_NAMES} and the declared configs filled in.
+   * Set {@code dataset}, {@code ckptDir} and {@code exportDir}, then call
+   * {@link ExportPlan.Builder#export()}; it names any of them that is missing.
    */
-  public static Builder builder(CtrModel model) {
-    return new Builder(Objects.requireNonNull(model, "model"));
-  }
-
-  /**
-   * The RecIS {@code Exporter} parameters for one export of {@link CtrModel}.
-   */
-  public static final class Builder {
-    private final CtrModel model;
-
-    private @Nullable Dataset dataset;
-
-    private @Nullable Path ckptDir;
-
-    private @Nullable Path exportDir;
-
-    private @Nullable Optimizer denseOptimizer;
-
-    private String exportFolderName = "fx_user_model";
-
-    private String exportModelName = "user_model";
-
-    private boolean filterSparseOpt;
-
-    private @Nullable Integer shardRank;
-
-    private @Nullable Integer shardCount;
-
-    private boolean overwrite;
-
-    private Builder(CtrModel model) {
-      this.model = model;
-    }
-
-    /**
-     * The data whose first batch runs through the sparse arch to trace the dense net
-     * (RecIS {@code dataset}). Required.
-     */
-    public Builder dataset(Dataset dataset) {
-      this.dataset = Objects.requireNonNull(dataset, "dataset");
-      return this;
-    }
-
-    /**
-     * The checkpoint directory to export from (RecIS {@code ckpt_dir}). Required.
-     */
-    public Builder ckptDir(Path ckptDir) {
-      this.ckptDir = Objects.requireNonNull(ckptDir, "ckptDir");
-      return this;
-    }
-
-    /**
-     * The directory the delivery is written to (RecIS {@code export_dir}). Required.
-     */
-    public Builder exportDir(Path exportDir) {
-      this.exportDir = Objects.requireNonNull(exportDir, "exportDir");
-      return this;
-    }
-
-    /**
-     * The dense optimizer, whose gradients are cleared before tracing
-     * (RecIS {@code dense_optimizer}). Optional.
-     */
-    public Builder denseOptimizer(@Nullable Optimizer denseOptimizer) {
-      this.denseOptimizer = denseOptimizer;
-      return this;
-    }
-
-    /**
-     * Folder of the dense graph inside the export directory
-     * (RecIS {@code export_folder_name}). Default {@code "fx_user_model"}.
-     */
-    public Builder exportFolderName(String exportFolderName) {
-      this.exportFolderName = Objects.requireNonNull(exportFolderName, "exportFolderName");
-      return this;
-    }
-
-    /**
-     * File name of the TorchScript archive, without extension
-     * (RecIS {@code export_model_name}). Default {@code "user_model"}.
-     */
-    public Builder exportModelName(String exportModelName) {
-      this.exportModelName = Objects.requireNonNull(exportModelName, "exportModelName");
-      return this;
-    }
-
-    /**
-     * Re-write the sparse tables without optimizer slots instead of copying the
-     * checkpoint files (RecIS {@code filter_sparse_opt}). Default {@code false}.
-     */
-    public Builder filterSparseOpt(boolean filterSparseOpt) {
-      this.filterSparseOpt = filterSparseOpt;
-      return this;
-    }
-
-    /**
-     * This worker's shard of the sparse files.
-     * Default: the {@code RANK} environment variable, else 0.
-     */
-    public Builder shardRank(int shardRank) {
-      this.shardRank = shardRank;
-      return this;
-    }
-
-    /**
-     * How many workers share the sparse files.
-     * Default: the {@code WORLD_SIZE} environment variable, else 1.
-     */
-    public Builder shardCount(int shardCount) {
-      this.shardCount = shardCount;
-      return this;
-    }
-
-    /**
-     * Replace an existing export in the export directory. Default {@code false}.
-     */
-    public Builder overwrite(boolean overwrite) {
-      this.overwrite = overwrite;
-      return this;
-    }
-
-    /**
-     * Checks that {@code dataset}, {@code ckptDir} and {@code exportDir} are set, then
-     * runs the export pipeline (prepare, sparse, dense trace, meta) and returns what it
-     * wrote.
-     *
-     * @throws IllegalStateException naming every required setting that is missing
-     */
-    public ExportResult export() {
-      List<String> missing = new ArrayList<>();
-      if (dataset == null) {
-        missing.add("dataset(Dataset)");
-      }
-      if (ckptDir == null) {
-        missing.add("ckptDir(Path)");
-      }
-      if (exportDir == null) {
-        missing.add("exportDir(Path)");
-      }
-      if (!missing.isEmpty()) {
-        throw new IllegalStateException("CtrModelExporter: set "
-            + String.join(", ", missing) + " on CtrModelExporter.builder(model) before export()");
-      }
-      CtrDense dense = model.dense;
-      DenseForward forward = blocks -> {
-        CtrDense.CtrCvr out = dense.forward(blocks);
-        return List.of(out.ctr(), out.cvr());
-      };
-      ExportPlan.Builder plan =
-          ExportPlan.builder("com.acme.CtrModel", model.sparse, dense, forward, OUTPUT_NAMES)
-              .dataset(dataset)
-              .ckptDir(ckptDir)
-              .exportDir(exportDir)
-              .denseOptimizer(denseOptimizer)
-              .exportFolderName(exportFolderName)
-              .exportModelName(exportModelName)
-              .filterSparseOpt(filterSparseOpt)
-              .overwrite(overwrite)
-              .declaredConfig(CtrModel.class, FG_RESOURCE, MC_RESOURCE, TARGET);
-      if (shardRank != null) {
-        plan.shardRank(shardRank);
-      }
-      if (shardCount != null) {
-        plan.shardCount(shardCount);
-      }
-      return Exporter.export(plan.build());
-    }
+  public static ExportPlan.Builder builder(CtrModel model) {
+    Objects.requireNonNull(model, "model");
+    CtrDense dense = model.dense;
+    DenseForward forward = blocks -> {
+      CtrDense.CtrCvr out = dense.forward(blocks);
+      return List.of(out.ctr(), out.cvr());
+    };
+    return ExportPlan.builder("com.acme.CtrModel", model.sparse, dense, forward, OUTPUT_NAMES)
+        .declaredConfig(new DeclaredConfig(CtrModel.class, "CtrModelExporter",
+            FG_RESOURCE, MC_RESOURCE, TARGET, LOWER_CASE));
   }
 }

@@ -1,7 +1,13 @@
 package io.recship.processor;
 
 import io.recship.annotations.Target;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeMirror;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +31,42 @@ record ModelDescriptor(
     Member sparse,
     Member dense,
     Forward forward) {
+
+  /** The generated constant listing every output name. */
+  static final String OUTPUT_NAMES_CONSTANT = "OUTPUT_NAMES";
+
+  /** {@code CtrModel -> CtrModelExporter}; nested {@code Outer.Inner -> Outer_InnerExporter}. */
+  static String exporterName(TypeElement model) {
+    Deque<String> names = new ArrayDeque<>();
+    Element e = model;
+    for (; e.getKind() != ElementKind.PACKAGE; e = e.getEnclosingElement()) {
+      names.addFirst(e.getSimpleName().toString());
+    }
+    return String.join("_", names) + "Exporter";
+  }
+
+  /** The package of {@code model} (and of its exporter); empty for the unnamed package. */
+  static String packageName(TypeElement model) {
+    Element e = model;
+    while (e.getKind() != ElementKind.PACKAGE) {
+      e = e.getEnclosingElement();
+    }
+    return ((PackageElement) e).getQualifiedName().toString();
+  }
+
+  /** {@code ctr -> OUTPUT_CTR}, {@code ctrScore -> OUTPUT_CTR_SCORE}. */
+  static String outputConstant(String outputName) {
+    String snake = outputName.replaceAll("([a-z0-9])([A-Z])", "$1_$2");
+    return "OUTPUT_" + snake.toUpperCase(Locale.ROOT);
+  }
+
+  String exporterName() {
+    return exporterName(model);
+  }
+
+  String packageName() {
+    return packageName(model);
+  }
 
   /**
    * A member read without reflection: {@code model.<accessor>} for a field, or

@@ -46,15 +46,10 @@ final class ModelValidator {
   static final String TENSOR = "io.recship.tensor.Tensor";
   static final String BLOCKS = "io.recship.tensor.Blocks";
 
-  /** Runtime types only the generated exporter refers to; checked up front for one clear message. */
+  /** Runtime types the generated exporter refers to; checked up front for one clear message. */
   private static final List<String> RUNTIME_TYPES = List.of(
       SPARSE_MODEL, MODULE, TENSOR, BLOCKS,
-      ExporterWriter.EXPORT_PLAN.canonicalName(),
-      ExporterWriter.EXPORTER.canonicalName(),
-      ExporterWriter.EXPORT_RESULT.canonicalName(),
-      ExporterWriter.DENSE_FORWARD.canonicalName(),
-      ExporterWriter.DATASET.canonicalName(),
-      ExporterWriter.OPTIMIZER.canonicalName());
+      ExporterWriter.EXPORT_PLAN, ExporterWriter.DENSE_FORWARD, ExporterWriter.DECLARED_CONFIG);
 
   /** Output names become graph output node names and Java constants: keep them plain. */
   private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -96,7 +91,7 @@ final class ModelValidator {
     }
 
     PackageElement pkg = elements.getPackageOf(model);
-    String exporter = ExporterWriter.exporterName(model).simpleName();
+    String exporter = ModelDescriptor.exporterName(model);
     if (model.getKind() != ElementKind.CLASS && model.getKind() != ElementKind.RECORD) {
       report.error("@RecModel goes on a class holding the sparse and dense archs, not on a "
           + model.getKind().toString().toLowerCase(Locale.ROOT), model, recModel, null);
@@ -215,7 +210,7 @@ final class ModelValidator {
       @Nullable String requiredType,
       Report report) {
     String at = "@" + annotation.getSimpleName();
-    String exporter = ExporterWriter.exporterName(model).simpleName();
+    String exporter = ModelDescriptor.exporterName(model);
     if (members.isEmpty()) {
       report.error("[EXP-ARGS] @RecModel " + model.getSimpleName() + " has no " + at
           + " member; annotate the " + (annotation == SparseArch.class
@@ -378,7 +373,7 @@ final class ModelValidator {
       ok = false;
     } else if (!accessibleFrom(method, pkg)) {
       report.error("[DENSE-IN] " + where + " is not visible from package " + pkg + ", so the"
-          + " generated " + ExporterWriter.exporterName(model).simpleName() + " cannot call it;"
+          + " generated " + ModelDescriptor.exporterName(model) + " cannot call it;"
           + " make it public", method);
       ok = false;
     }
@@ -489,7 +484,7 @@ final class ModelValidator {
       return false;
     }
     Map<String, String> byConstant = new HashMap<>();
-    byConstant.put(ExporterWriter.OUTPUT_NAMES_CONSTANT, "(the list of all names)");
+    byConstant.put(ModelDescriptor.OUTPUT_NAMES_CONSTANT, "(the list of all names)");
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       AnnotationValue at = i < each.size() ? each.get(i) : whole;
@@ -499,7 +494,7 @@ final class ModelValidator {
         ok = false;
         continue;
       }
-      String constant = ExporterWriter.outputConstant(name);
+      String constant = ModelDescriptor.outputConstant(name);
       String clash = byConstant.putIfAbsent(constant, name);
       if (clash != null) {
         report.error("[OUT-NAMES] " + where + ": output name '" + name + "' is "

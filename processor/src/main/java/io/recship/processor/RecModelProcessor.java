@@ -7,12 +7,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
-import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks {@link RecModel} types at compile time and generates their typed exporters.
@@ -31,16 +31,10 @@ public final class RecModelProcessor extends AbstractProcessor {
   /** Models whose member types were not resolvable yet (made by another processor later). */
   private final Set<String> deferred = new LinkedHashSet<>();
 
-  private @org.jspecify.annotations.Nullable ModelValidator validator;
-  private @org.jspecify.annotations.Nullable ExporterWriter writer;
-
-  @Override
-  public synchronized void init(ProcessingEnvironment env) {
-    super.init(env);
-    ConfigChecker configs = new ConfigChecker(new ConfigResources(env.getFiler(), env.getOptions()));
-    validator = new ModelValidator(env, configs);
-    writer = new ExporterWriter(env);
-  }
+  // Made on first use: the validator's config checks load the fg library (and Jackson), the
+  // writer loads JavaPoet; a round (or a whole compile) without @RecModel loads neither.
+  private @Nullable ModelValidator validator;
+  private @Nullable ExporterWriter writer;
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -59,10 +53,8 @@ public final class RecModelProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    ModelValidator validator = this.validator;
-    ExporterWriter writer = this.writer;
-    if (validator == null || writer == null) {
-      throw new IllegalStateException("RecModelProcessor used before init()");
+    if (annotations.isEmpty() && deferred.isEmpty()) {
+      return false;
     }
     List<TypeElement> models = new ArrayList<>();
     for (String name : deferred) {
@@ -78,14 +70,29 @@ public final class RecModelProcessor extends AbstractProcessor {
       }
     }
     for (TypeElement model : models) {
-      ModelValidator.Result result = validator.validate(model, round.processingOver());
+      ModelValidator.Result result = validator().validate(model, round.processingOver());
       if (result.descriptor() != null) {
-        writer.write(result.descriptor());
+        writer().write(result.descriptor());
       } else if (result.deferred()) {
         deferred.add(model.getQualifiedName().toString());
       }
     }
     // Never claim @RecModel: other processors may read it too.
     return false;
+  }
+
+  private ModelValidator validator() {
+    if (validator == null) {
+      validator = new ModelValidator(processingEnv,
+          new ConfigChecker(new ConfigResources(processingEnv.getFiler(), processingEnv.getOptions())));
+    }
+    return validator;
+  }
+
+  private ExporterWriter writer() {
+    if (writer == null) {
+      writer = new ExporterWriter(processingEnv);
+    }
+    return writer;
   }
 }

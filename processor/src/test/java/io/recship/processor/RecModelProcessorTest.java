@@ -11,15 +11,20 @@ import static io.recship.processor.Fixtures.model;
 import static io.recship.processor.Fixtures.twoOutputDense;
 import static io.recship.processor.Fixtures.validModel;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import io.recship.export.ExportException;
+import io.recship.export.ExportPlan;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 class RecModelProcessorTest {
@@ -49,6 +54,52 @@ class RecModelProcessorTest {
       Files.writeString(Path.of("target", "actual-CtrModelExporter.java"), actual);
     }
     assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
+  void generatedBuilderIsTheRuntimePlanBuilderNamingTheExporterInItsMessages() throws Exception {
+    Compilation compilation = compile(validModel(), twoOutputDense());
+    assertThat(compilation).succeeded();
+
+    // Run the compiled exporter: builder(model) hands back the runtime's ExportPlan.Builder,
+    // whose export() reports the missing RecIS parameters under the exporter's name.
+    ClassLoader compiled = new CompiledClasses(compilation);
+    Object model = compiled.loadClass("com.acme.CtrModel").getConstructor().newInstance();
+    Object builder = compiled.loadClass(EXPORTER)
+        .getMethod("builder", model.getClass())
+        .invoke(null, model);
+    assertThat(builder).isInstanceOf(ExportPlan.Builder.class);
+
+    ExportPlan.Builder plan = ((ExportPlan.Builder) builder).exportFolderName("fx_user_model");
+    assertThatThrownBy(plan::export)
+        .isInstanceOf(ExportException.class)
+        .hasMessage("plan: CtrModelExporter: set dataset(Dataset), ckptDir(Path), exportDir(Path)"
+            + " before export()");
+    assertThatThrownBy(() -> plan.ckptDir(Path.of("ckpt")).export())
+        .hasMessage("plan: CtrModelExporter: set dataset(Dataset), exportDir(Path) before export()");
+  }
+
+  /** Loads the classes a compilation wrote, over the test class path (runtime included). */
+  private static final class CompiledClasses extends ClassLoader {
+    private final Compilation compilation;
+
+    CompiledClasses(Compilation compilation) {
+      super(RecModelProcessorTest.class.getClassLoader());
+      this.compilation = compilation;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      JavaFileObject file = compilation
+          .generatedFile(StandardLocation.CLASS_OUTPUT, name.replace('.', '/') + ".class")
+          .orElseThrow(() -> new ClassNotFoundException(name));
+      try (InputStream in = file.openInputStream()) {
+        byte[] bytes = in.readAllBytes();
+        return defineClass(name, bytes, 0, bytes.length);
+      } catch (IOException e) {
+        throw new ClassNotFoundException(name, e);
+      }
+    }
   }
 
   @Test
