@@ -178,16 +178,28 @@ public record ExportManifest(
   /** Streams a file through SHA-256 (uses the CPU's SHA extensions where the JVM has them). */
   public static String sha256(Path file) {
     MessageDigest md = newDigest();
-    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (ch.read(buf) >= 0) {
-        buf.flip();
-        md.update(buf);
-        buf.clear();
+      if (Unmapper.AVAILABLE) {
+        // hashed straight from the page cache, no copy into a buffer
+        FileHashes.digestMapped(ch, 0, ch.size(), md);
+      } else {
+        ByteBuffer buf = ByteBuffer.allocateDirect(FileHashes.READ_BUFFER);
+        while (ch.read(buf) >= 0) {
+          buf.flip();
+          md.update(buf);
+          buf.clear();
+        }
       }
     } catch (IOException e) {
       throw new ExportException(
           ExportException.Step.LOAD, "cannot read " + file + " to hash it (" + e + ")", e);
+    } catch (InternalError e) {
+      // what a mapped read raises when the file is truncated meanwhile
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          file + " changed while it was hashed (" + e.getMessage() + "); nothing may write an"
+              + " export folder while it is read",
+          e);
     }
     return HexFormat.of().formatHex(md.digest());
   }

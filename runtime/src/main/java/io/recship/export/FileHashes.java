@@ -3,6 +3,7 @@ package io.recship.export;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SHA-256 of the files an export writes, computed while they are written: one hashing thread
- * reads back each range a {@link StagedFile} has appended (still in the page cache) while the
- * writer moves the next one, so the manifest needs no second pass over the tables and the hash
+ * maps each range a {@link StagedFile} has appended (still in the page cache) and hashes it while
+ * the writer moves the next one, so the manifest needs no second pass over the tables and the hash
  * runs on the second core beside the kernel copy.
  *
  * <p>The hash is of the file itself, read back after each write, not of the source it was copied
@@ -36,15 +37,28 @@ import org.slf4j.LoggerFactory;
 final class FileHashes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileHashes.class);
 
-  /** Read-back buffer: small enough that the bytes are still in cache when they are hashed. */
+  /** Read-back buffer where files cannot be unmapped promptly. */
   static final int READ_BUFFER = 1 << 20;
+
+  /** Largest range mapped at once to hash it. */
+  static final long MAP_CHUNK = 64L << 20;
 
   private final Map<Path, Future<Hashed>> jobs = new ConcurrentHashMap<>();
   private final ExecutorService hasher =
       Executors.newSingleThreadExecutor(
           new ThreadFactoryBuilder().setNameFormat("recship-export-hash-%d").setDaemon(true).build());
+  private final boolean mapFiles;
   // only the hashing thread touches it
   private @Nullable ByteBuffer buffer;
+
+  FileHashes() {
+    this(Unmapper.AVAILABLE);
+  }
+
+  /** {@code mapFiles} false: read into a buffer instead (where mappings cannot be unmapped). */
+  FileHashes(boolean mapFiles) {
+    this.mapFiles = mapFiles && Unmapper.AVAILABLE;
+  }
 
   /** A file's hash and the attributes it had when the hash was taken. */
   private record Hashed(long size, FileTime modified, String sha256) {}
@@ -87,29 +101,54 @@ final class FileHashes implements AutoCloseable {
   }
 
   private Hashed hash(StagedFile out) throws IOException, InterruptedException {
-    if (buffer == null) {
-      buffer = ByteBuffer.allocateDirect(READ_BUFFER);
-    }
-    ByteBuffer buf = buffer;
     MessageDigest md = ExportManifest.newDigest();
     try (FileChannel in = FileChannel.open(out.path(), StandardOpenOption.READ)) {
       long pos = 0;
       for (long end; (end = out.awaitWrittenBeyond(pos)) > pos; ) {
-        while (pos < end) {
-          buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-          int n = in.read(buf, pos);
-          if (n < 0) {
-            throw new IOException(out.path() + " is shorter than the " + end + " bytes written");
-          }
-          buf.flip();
-          md.update(buf);
-          pos += n;
-        }
+        pos = mapFiles ? digestMapped(in, pos, end, md) : digestRead(in, pos, end, md);
       }
       BasicFileAttributes attrs = Files.readAttributes(out.path(), BasicFileAttributes.class);
       // a size other than what was hashed means something else wrote it: describe re-hashes it
       return new Hashed(pos, attrs.lastModifiedTime(), HexFormat.of().formatHex(md.digest()));
     }
+  }
+
+  /**
+   * Hashes {@code [pos, end)} through a read-only mapping of the page cache: no copy into a
+   * buffer, which on 2 cores costs a third of the hashing time.
+   */
+  static long digestMapped(FileChannel in, long pos, long end, MessageDigest md)
+      throws IOException {
+    while (pos < end) {
+      long n = Math.min(MAP_CHUNK, end - pos);
+      MappedByteBuffer m = in.map(FileChannel.MapMode.READ_ONLY, pos, n);
+      try {
+        md.update(m);
+      } finally {
+        Unmapper.unmap(m);
+      }
+      pos += n;
+    }
+    return pos;
+  }
+
+  private long digestRead(FileChannel in, long pos, long end, MessageDigest md)
+      throws IOException {
+    if (buffer == null) {
+      buffer = ByteBuffer.allocateDirect(READ_BUFFER);
+    }
+    ByteBuffer buf = buffer;
+    while (pos < end) {
+      buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+      int n = in.read(buf, pos);
+      if (n < 0) {
+        throw new IOException("file is shorter than the " + end + " bytes written to it");
+      }
+      buf.flip();
+      md.update(buf);
+      pos += n;
+    }
+    return pos;
   }
 
   private static Path key(Path file) {

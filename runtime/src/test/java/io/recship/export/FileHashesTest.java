@@ -48,11 +48,25 @@ class FileHashesTest {
   }
 
   @Test
-  void hashFollowsManySmallAppendsAcrossReadBuffers() throws IOException {
+  void mappingIsAvailableSoHashingNeedsNoCopyIntoABuffer() {
+    assertThat(Unmapper.AVAILABLE).isTrue();
+  }
+
+  @Test
+  void hashFollowsManySmallAppendsWhenMapped() throws IOException {
+    hashFollowsManySmallAppends(new FileHashes(true));
+  }
+
+  @Test
+  void hashFollowsManySmallAppendsAcrossReadBuffersWhenRead() throws IOException {
+    hashFollowsManySmallAppends(new FileHashes(false));
+  }
+
+  private void hashFollowsManySmallAppends(FileHashes fileHashes) throws IOException {
     Path file = tmp.resolve("appended.bin");
     MessageDigest expected = ExportManifest.newDigest();
     long size = 0;
-    try (FileHashes hashes = new FileHashes()) {
+    try (FileHashes hashes = fileHashes) {
       try (StagedFile out = hashes.create(file)) {
         Random r = new Random(2);
         while (size < 3L * FileHashes.READ_BUFFER) {
