@@ -70,8 +70,9 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "done in %.1f s (%s)%n", total.toMillis() / 1000.0, timings(r.timings()));
     out.printf(Locale.ROOT, "  export:       %s%n", r.exportDir());
     out.printf(Locale.ROOT, "  held-out AUC: ctr %.4f, cvr %.4f%n", r.heldOutAuc().get("ctr"), r.heldOutAuc().get("cvr"));
-    out.printf(Locale.ROOT, "  parity:       %s, max abs diff %.3g (atol %.0e)%n",
-        r.parityOk() ? "OK" : "FAILED", r.maxAbsDiffOverall(), CtrPipeline.PARITY_ATOL);
+    out.printf(Locale.ROOT, "  parity:       %s, max abs diff %s over %d held-out samples (atol %.0e)%n",
+        r.parityOk() ? "OK" : "FAILED", CtrPipeline.formatDiff(r.maxAbsDiffOverall()), r.heldOutSamples(),
+        CtrPipeline.PARITY_ATOL);
     out.println("next:");
     out.println("  recship inspect " + r.exportDir());
     out.println("  recship score " + r.exportDir() + " --input " + r.heldOutFile());

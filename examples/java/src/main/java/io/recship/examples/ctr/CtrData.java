@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Synthetic impressions with two labels: {@value #CLICK} from {@link SyntheticCtr}, and {@value
@@ -37,9 +37,16 @@ public final class CtrData {
     this.seed = seed;
   }
 
-  /** 2000 users, 1000 items, 20 categories. */
+  /**
+   * 500 users, 500 items, 10 categories: enough samples per user for a short run to learn the
+   * user x category tastes that dominate the click signal.
+   */
   public static CtrData of(long seed) {
-    return new CtrData(SyntheticCtr.of(2000, 1000, 20, seed), seed);
+    return of(500, 500, 10, seed);
+  }
+
+  public static CtrData of(int users, int items, int categories, long seed) {
+    return new CtrData(SyntheticCtr.of(users, items, categories, seed), seed);
   }
 
   /** The columns {@code fg} reads, both labels and the sample id. */
@@ -86,11 +93,12 @@ public final class CtrData {
     boolean recent = ((List<?>) sample.get("click_seq_category")).contains(sample.get("category"));
     double logit = -0.3 + 1.2 * appeal(item) - 0.5 * Math.log(price) + (recent ? 0.8 : 0);
     double p = 1 / (1 + Math.exp(-logit));
-    return new Random(seed * 0x2545F4914F6CDD1DL + k).nextDouble() < p;
+    // SplittableRandom mixes its seed: java.util.Random's first draws for nearby seeds are correlated
+    return new SplittableRandom(seed * 0x2545F4914F6CDD1DL + k).nextDouble() < p;
   }
 
   /** A fixed per-item effect, N(0, 1), that only the item embedding can learn. */
   private double appeal(String item) {
-    return new Random(seed * 31 + item.hashCode()).nextGaussian();
+    return new SplittableRandom(seed * 31 + item.hashCode()).nextGaussian();
   }
 }

@@ -74,7 +74,7 @@ public final class CtrPipeline {
 
     /** The demo's defaults: a few minutes on 2 cores. */
     public static Settings defaults(Path workdir) {
-      return new Settings(workdir, 1500, 7, 256, 100_000, 5_000, 100, 3e-3, 3e-2);
+      return new Settings(workdir, 800, 7, 256, 100_000, 5_000, 100, 3e-3, 3e-2);
     }
 
     public Settings withSteps(int steps) {
@@ -188,9 +188,9 @@ public final class CtrPipeline {
       }
       clock.lap("parity");
       Result result = new Result(heldOutFile, ckpt, exportDir, exported.files(), heldOut.size(), auc, diff, timings);
-      log.accept(String.format(Locale.ROOT, "      parity %s: max abs diff %.3g (ctr %.3g, cvr %.3g) over %d samples, atol %.0e",
-          result.parityOk() ? "OK" : "FAILED", result.maxAbsDiffOverall(), diff.get("ctr"), diff.get("cvr"),
-          heldOut.size(), PARITY_ATOL));
+      log.accept(String.format(Locale.ROOT, "      parity %s: max abs diff %s (ctr %s, cvr %s) over %d samples, atol %.0e",
+          result.parityOk() ? "OK" : "FAILED", formatDiff(result.maxAbsDiffOverall()), formatDiff(diff.get("ctr")),
+          formatDiff(diff.get("cvr")), heldOut.size(), PARITY_ATOL));
       return result;
     }
   }
@@ -302,6 +302,11 @@ public final class CtrPipeline {
       sum += v;
     }
     return sum / samples.size();
+  }
+
+  /** {@code 0} for bit-identical scores, else two significant digits. */
+  public static String formatDiff(double d) {
+    return d == 0 ? "0" : String.format(Locale.ROOT, "%.1e", d);
   }
 
   static double maxAbsDiff(float[] a, float[] b) {

@@ -23,9 +23,9 @@ class CtrPipelineTest {
     assertThat(r.maxAbsDiff()).containsOnlyKeys("ctr", "cvr");
     assertThat(r.maxAbsDiff().values()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(CtrPipeline.PARITY_ATOL));
     assertThat(r.parityOk()).isTrue();
-    // measured with seed 7 at this size: ctr 0.604, cvr 0.656 (Bayes-optimal ctr AUC is 0.85)
-    assertThat(r.heldOutAuc().get("ctr")).isGreaterThan(0.56);
-    assertThat(r.heldOutAuc().get("cvr")).isGreaterThan(0.60);
+    // measured with seed 7 at this size: ctr 0.693, cvr 0.770 (the data's Bayes-optimal ctr AUC is 0.85)
+    assertThat(r.heldOutAuc().get("ctr")).isGreaterThan(0.64);
+    assertThat(r.heldOutAuc().get("cvr")).isGreaterThan(0.68);
     assertThat(r.exportFiles()).extracting(ExportedFile::path).contains(
         "fg.json", "fx_user_model/user_model.pt", "fx_user_model/output_info.json",
         "model-000000-of-000001.safetensors", "torch_rank_weights_embs_table_multi_shard.json");
