@@ -42,6 +42,7 @@ final class CtrTraining implements AutoCloseable {
   private final SparseOptimizer sparseOptimizer;
   private long step;
   private int epoch;
+  private long batchInEpoch;
 
   CtrTraining(CtrModel model, double denseLearningRate, double sparseLearningRate) {
     this.sparse = model.sparse;
@@ -62,21 +63,27 @@ final class CtrTraining implements AutoCloseable {
     return step;
   }
 
-  /** Trains {@code steps} steps, starting a new epoch when the data runs out. */
+  /**
+   * Trains {@code steps} more steps, continuing where the previous call stopped in the data and
+   * starting a new epoch when it runs out.
+   */
   List<Report> train(Dataset data, long steps, int reportEvery, Consumer<Report> listener) {
     List<Report> reports = new ArrayList<>();
     Window window = new Window();
     Dataset.BatchIterator it = data.batches(epoch);
     try {
+      it.skip(batchInEpoch);
       for (long done = 0; done < steps; done++) {
         if (!it.hasNext()) {
           it.close();
           it = data.batches(++epoch);
+          batchInEpoch = 0;
           if (!it.hasNext()) {
             throw new IllegalStateException("the training dataset produced no batch");
           }
         }
         step(it.next(), window);
+        batchInEpoch++;
         if (window.steps >= reportEvery || done == steps - 1) {
           Report r = window.report(step, epoch);
           reports.add(r);
