@@ -23,7 +23,7 @@ class CtrPipelineTest {
     assertThat(r.maxAbsDiff()).containsOnlyKeys("ctr", "cvr");
     assertThat(r.maxAbsDiff().values()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(CtrPipeline.PARITY_ATOL));
     assertThat(r.parityOk()).isTrue();
-    // measured with seed 7 at this size: ctr 0.693, cvr 0.770 (the data's Bayes-optimal ctr AUC is 0.85)
+    // measured with seed 7 at this size: ctr 0.708, cvr 0.777 (the data's Bayes-optimal ctr AUC is 0.85)
     assertThat(r.heldOutAuc().get("ctr")).isGreaterThan(0.64);
     assertThat(r.heldOutAuc().get("cvr")).isGreaterThan(0.68);
     assertThat(r.exportFiles()).extracting(ExportedFile::path).contains(
