@@ -3,9 +3,11 @@ package io.recship.examples.ctr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recship.export.ExportedFile;
+import io.recship.fg.FeatureGenerator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,5 +42,18 @@ class CtrPipelineTest {
     CtrPipeline.Result again = CtrPipeline.run(s.withSeed(8), line -> {});
     assertThat(again.parityOk()).isTrue();
     assertThat(again.exportDir()).isDirectory();
+  }
+
+  @Test
+  void parityCheckSeesAModelThatIsNotTheExportedOne() {
+    CtrPipeline.Result r = CtrPipeline.run(
+        CtrPipeline.Settings.defaults(tmp).withSteps(5).withSamples(1_000, 200), line -> {});
+    FeatureGenerator fg = CtrModel.featureGenerator();
+    List<Map<String, Object>> heldOut = CtrData.of(7).samples(1_000, 200);
+    Map<String, float[]> served = CtrPipeline.scoreExport(r.exportDir(), heldOut);
+    try (CtrModel other = new CtrModel(fg, 8)) {
+      Map<String, float[]> eager = CtrPipeline.trainingSideForward(other, fg, heldOut);
+      assertThat(CtrPipeline.maxAbsDiff(served.get("ctr"), eager.get("ctr"))).isGreaterThan(CtrPipeline.PARITY_ATOL);
+    }
   }
 }
