@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,10 @@ import java.util.Set;
  *
  * <p>The file appears atomically: it is written as {@code <name>.tmp} and renamed when complete,
  * so a crash never leaves a truncated file under the real name.
+ *
+ * <p>By default every byte is also hashed while it is written (on a second thread, see {@link
+ * ChannelSink}) and the SHA-256 recorded in a {@link DigestSidecar} {@code <name>.sha256} once
+ * the file is in place: an export then lists the file in its manifest without reading it again.
  */
 public final class SafetensorsWriter {
   private static final JsonFactory JSON = new JsonFactory();
@@ -41,6 +47,15 @@ public final class SafetensorsWriter {
   }
 
   public static void write(Path file, List<TensorEntry> entries, Map<String, String> metadata) {
+    write(file, entries, metadata, true);
+  }
+
+  /**
+   * {@code digestSidecar} false writes the file alone, as RecIS does (no {@code <name>.sha256});
+   * an export then hashes it while copying it.
+   */
+  public static void write(
+      Path file, List<TensorEntry> entries, Map<String, String> metadata, boolean digestSidecar) {
     byte[] header = header(entries, metadata);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     String current = null;
@@ -48,13 +63,17 @@ public final class SafetensorsWriter {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
+      // a sidecar of the file being replaced must not outlive it, even if this save fails
+      DigestSidecar.delete(file);
+      String sha256;
       try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-        ChannelSink sink = new ChannelSink(ch);
+              FileChannel.open(
+                  tmp,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  StandardOpenOption.WRITE);
+          ChannelSink sink =
+              new ChannelSink(ch, digestSidecar ? MessageDigest.getInstance("SHA-256") : null)) {
         sink.putLong(header.length);
         sink.putRaw(header);
         for (TensorEntry e : entries) {
@@ -68,10 +87,15 @@ public final class SafetensorsWriter {
                     + " needs " + e.spec().byteSize() + " (the TensorData does not match the shape)");
           }
         }
-        sink.flush();
+        sha256 = sink.finish();
         ch.force(false);
       }
       move(tmp, file);
+      if (sha256 != null) {
+        writeSidecar(file, sha256);
+      }
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw new CheckpointException(
@@ -79,6 +103,16 @@ public final class SafetensorsWriter {
     } catch (RuntimeException e) {
       deleteQuietly(tmp);
       throw e;
+    }
+  }
+
+  private static void writeSidecar(Path file, String sha256) {
+    try {
+      DigestSidecar.write(file, sha256);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          DigestSidecar.sidecarOf(file), null, "cannot write the digest sidecar: " + e,
+          "check free disk space and permissions (the data file itself is complete).", e);
     }
   }
 

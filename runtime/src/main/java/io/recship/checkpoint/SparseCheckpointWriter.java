@@ -28,6 +28,10 @@ import java.util.Map;
  *
  * <p>Several shards: every worker calls {@link #writeShard}, which leaves per-shard meta files;
  * then one worker calls {@link #mergeShards} (RecIS: rank 0 in {@code MergeJsonInfo}).
+ *
+ * <p>Each data file gets a {@link DigestSidecar} ({@code <file>.sha256}, its SHA-256 computed
+ * while it was written) unless {@code digests} is false; RecIS ignores files it does not list in
+ * {@code index}, and the export reuses the digests instead of hashing gigabytes again.
  */
 public final class SparseCheckpointWriter {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -37,13 +41,30 @@ public final class SparseCheckpointWriter {
 
   /** One shard, one data file: writes everything, with {@code denseMeta} appended to the manifest. */
   public static void write(Path dir, List<? extends TableSnapshot> tables, List<TensorSpec> denseMeta) {
-    writeShard(dir, tables, 0, 1, 1);
+    write(dir, tables, denseMeta, true);
+  }
+
+  /** {@link #write(Path, List, List)}; {@code digests} false: no digest sidecars, as RecIS writes. */
+  public static void write(
+      Path dir, List<? extends TableSnapshot> tables, List<TensorSpec> denseMeta, boolean digests) {
+    writeShard(dir, tables, 0, 1, 1, digests);
     mergeShards(dir, 1, denseMeta);
   }
 
-  /** Writes this shard's data files and its partial meta files. */
+  /** Writes this shard's data files (with digest sidecars) and its partial meta files. */
   public static void writeShard(
       Path dir, List<? extends TableSnapshot> tables, int shardIndex, int shardNum, int parallel) {
+    writeShard(dir, tables, shardIndex, shardNum, parallel, true);
+  }
+
+  /** {@link #writeShard(Path, List, int, int, int)}; {@code digests} false: no digest sidecars. */
+  public static void writeShard(
+      Path dir,
+      List<? extends TableSnapshot> tables,
+      int shardIndex,
+      int shardNum,
+      int parallel,
+      boolean digests) {
     if (shardNum < 1 || shardIndex < 0 || shardIndex >= shardNum || parallel < 1) {
       throw new IllegalArgumentException(
           "need 0 <= shardIndex < shardNum and parallel >= 1, got " + shardIndex + ", " + shardNum + ", " + parallel);
@@ -82,7 +103,7 @@ public final class SparseCheckpointWriter {
         continue; // RecIS skips writers without blocks
       }
       String fileName = RecisLayout.dataFileName(shardIndex * parallel + i, parallel * shardNum);
-      SafetensorsWriter.write(dir.resolve(fileName), entries);
+      SafetensorsWriter.write(dir.resolve(fileName), entries, Map.of(), digests);
       int fi = fileIndex.computeIfAbsent(fileName, k -> fileIndex.size());
       for (TensorEntry e : entries) {
         blockIndex.put(e.spec().name(), fi);

@@ -44,8 +44,29 @@ class SparseCheckpointTest {
   }
 
   @Test
+  void writesRecisFilesPlusDigestSidecarsOnlyWhenAsked() throws IOException {
+    SparseCheckpointWriter.write(dir.resolve("with"), tables(), List.of());
+    try (var files = Files.list(dir.resolve("with"))) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "model-000000-of-000001.safetensors", "model-000000-of-000001.safetensors.sha256",
+              "index", "tensorkey.json", "torch_rank_weights_embs_table_multi_shard.json");
+    }
+    SparseCheckpointWriter.write(dir.resolve("without"), tables(), List.of(), false);
+    try (var files = Files.list(dir.resolve("without"))) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "model-000000-of-000001.safetensors", "index", "tensorkey.json",
+              "torch_rank_weights_embs_table_multi_shard.json");
+    }
+    // the data files are identical: the sidecar is all the digest adds
+    assertThat(dir.resolve("with/model-000000-of-000001.safetensors"))
+        .hasSameBinaryContentAs(dir.resolve("without/model-000000-of-000001.safetensors"));
+  }
+
+  @Test
   void writesRecisFilesWithRecisContent() throws IOException {
-    SparseCheckpointWriter.write(dir, tables(), List.of(new TensorSpec("dense_arch.w", SafeDType.F32, new long[] {4, 2})));
+    SparseCheckpointWriter.write(dir, tables(), List.of(new TensorSpec("dense_arch.w", SafeDType.F32, new long[] {4, 2})), false);
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder(
@@ -119,7 +140,7 @@ class SparseCheckpointTest {
   }
 
   @Test
-  void dealsBlocksRoundRobinOverParallelFilesAndMergesShards() throws IOException {
+  void dealsBlocksRoundRobinOverParallelFilesAndMergesShards() throws Exception {
     List<Table> all = tables();
     SparseCheckpointWriter.writeShard(dir, List.of(all.get(0)), 0, 2, 2);
     SparseCheckpointWriter.writeShard(dir, List.of(all.get(1)), 1, 2, 2);
@@ -128,6 +149,11 @@ class SparseCheckpointTest {
     assertThat(dir.resolve("model-000001-of-000004.safetensors")).exists();
     assertThat(dir.resolve("model-000002-of-000004.safetensors")).exists();
     assertThat(dir.resolve("model-000003-of-000004.safetensors")).exists();
+    for (int i = 0; i < 4; i++) {
+      // every shard's data file has its own sidecar, so shards never write a shared digest file
+      Path data = dir.resolve(RecisLayout.dataFileName(i, 4));
+      assertThat(DigestSidecar.readIfCurrent(data).sha256()).isEqualTo(DigestSidecarTest.sha256(data));
+    }
     assertThat(dir.resolve("ckpt-0000000.index")).doesNotExist();
     assertThat(Files.readString(dir.resolve("tensorkey.json")))
         .contains("\"user_id.embedding/part_0_2\": \"user_id@embedding^00000@32768@65536\"")
