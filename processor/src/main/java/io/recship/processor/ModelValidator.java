@@ -64,6 +64,7 @@ final class ModelValidator {
   private final Types types;
   private final Messager messager;
   private final ConfigChecker configs;
+  private @Nullable List<String> missingRuntime;
 
   ModelValidator(ProcessingEnvironment env, ConfigChecker configs) {
     this.elements = env.getElementUtils();
@@ -103,9 +104,7 @@ final class ModelValidator {
 
     checkConfig(model, recModel, declared, report);
 
-    List<String> missingRuntime = RUNTIME_TYPES.stream()
-        .filter(name -> elements.getTypeElement(name) == null)
-        .toList();
+    List<String> missingRuntime = missingRuntimeTypes();
     if (!missingRuntime.isEmpty()) {
       report.error("RecShip runtime types are not on the compile classpath ("
           + String.join(", ", missingRuntime) + "): add the io.recship:recship-runtime dependency,"
@@ -129,6 +128,16 @@ final class ModelValidator {
     }
     return new Result(new ModelDescriptor(model, declared.fg(), declared.mc(), declared.target(),
         declared.lowerCase(), sparse, dense, forward), false);
+  }
+
+  /** The class path does not change during a compile: look the runtime types up once. */
+  private List<String> missingRuntimeTypes() {
+    if (missingRuntime == null) {
+      missingRuntime = RUNTIME_TYPES.stream()
+          .filter(name -> elements.getTypeElement(name) == null)
+          .toList();
+    }
+    return missingRuntime;
   }
 
   // ---------------------------------------------------------------- fg / mc

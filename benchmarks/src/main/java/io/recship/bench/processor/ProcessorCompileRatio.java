@@ -19,13 +19,22 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * Compiles N generated {@code @RecModel} models (model + dense net + fg/mc each) in-process with
- * javac, with and without the RecShip processor, and prints the time ratio (target: under 1.3x).
+ * Compiles N {@code @RecModel} models (model class + dense net + fg/mc each) with javac, with and
+ * without the RecShip processor, and prints the time ratio (target: under 1.3x).
  *
- * <p>Run through {@code benchmarks/processor-ratio}, which passes the class path (runtime and
- * annotations) and the processor path. Each mode is warmed up, then the two modes alternate and the
- * medians are compared, so JIT warm-up and machine noise hit both alike. The processor run also
- * compiles the N exporters it generates: that is the cost a user sees.
+ * <p>What a Maven build does, as closely as one process can: javac runs in-process
+ * (maven-compiler-plugin's default), the processor comes from its own processor path (Maven's
+ * {@code annotationProcessorPaths}: the processor and its runtime dependencies only), and javac
+ * makes a fresh class loader for it on every compile, so the processor, fg, Jackson and JavaPoet
+ * start cold each time while javac itself is warm, as in the middle of a reactor build. With
+ * {@code --fresh-jvm} every compile runs in a new {@code javac} process instead: a one-module
+ * build where javac is cold too.
+ *
+ * <p>Each model is user code of a realistic size: the model class builds its archs from the
+ * FeatureGenerator, the dense net has two towers, a layer norm, a shared MLP and two heads, and a
+ * forward of about fifteen lines. The processor run also compiles the N exporters it generates:
+ * that is the cost a user sees. Each mode is warmed up, then the two alternate and the medians
+ * are compared, so machine noise hits both alike.
  */
 public final class ProcessorCompileRatio {
   private static final String PROCESSOR = "io.recship.processor.RecModelProcessor";
@@ -38,6 +47,7 @@ public final class ProcessorCompileRatio {
     int models = 50;
     int warmups = 3;
     int runs = 7;
+    boolean freshJvm = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--classpath" -> classpath = args[++i];
@@ -45,14 +55,17 @@ public final class ProcessorCompileRatio {
         case "--models" -> models = Integer.parseInt(args[++i]);
         case "--warmups" -> warmups = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--fresh-jvm" -> freshJvm = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: --classpath CP --processorpath PP [--models 50] [--warmups 3] [--runs 7]");
+            + "; usage: --classpath CP --processorpath PP [--models 50] [--warmups 3] [--runs 7]"
+            + " [--fresh-jvm]");
       }
     }
     if (classpath == null || processorpath == null) {
       throw new IllegalArgumentException("--classpath and --processorpath are required");
     }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    Compile compile = freshJvm ? ProcessorCompileRatio::forked : ProcessorCompileRatio::inProcess;
     if (javac == null) {
       throw new IllegalStateException("no system Java compiler: run on a JDK, not a JRE");
     }
@@ -63,25 +76,27 @@ public final class ProcessorCompileRatio {
       List<String> processed = List.of("-classpath", classpath, "-processorpath", processorpath,
           "-processor", PROCESSOR, "-Arecship.resources=" + work.resolve("resources"));
 
-      int generated = compile(javac, work, sources, processed, true);
+      int generated = compile(compile, javac, work, sources, processed, true);
       if (generated != models) {
         throw new IllegalStateException("expected " + models + " exporters, got " + generated);
       }
       for (int i = 0; i < warmups; i++) {
-        compile(javac, work, sources, plain, false);
-        compile(javac, work, sources, processed, false);
+        compile(compile, javac, work, sources, plain, false);
+        compile(compile, javac, work, sources, processed, false);
       }
       long[] without = new long[runs];
       long[] with = new long[runs];
       for (int i = 0; i < runs; i++) {
-        without[i] = timed(javac, work, sources, plain);
-        with[i] = timed(javac, work, sources, processed);
+        without[i] = timed(compile, javac, work, sources, plain);
+        with[i] = timed(compile, javac, work, sources, processed);
       }
       double medianWithout = median(without) / 1e6;
       double medianWith = median(with) / 1e6;
       double ratio = medianWith / medianWithout;
-      System.out.printf(Locale.ROOT, "models: %d (%d source files, %d generated exporters)%n",
-          models, sources.size(), generated);
+      System.out.printf(Locale.ROOT, "models: %d (%d source files, %d lines; %d generated exporters,"
+              + " %d lines); javac %s%n",
+          models, sources.size(), lines(sources), generated, lines(exporters(work)),
+          freshJvm ? "in a fresh JVM per compile" : "in-process, fresh processor class loader");
       System.out.printf(Locale.ROOT, "javac without processor: median %.0f ms  runs %s%n",
           medianWithout, millis(without));
       System.out.printf(Locale.ROOT, "javac with processor:    median %.0f ms  runs %s%n",
@@ -93,15 +108,21 @@ public final class ProcessorCompileRatio {
     }
   }
 
-  private static long timed(JavaCompiler javac, Path work, List<Path> sources, List<String> options)
-      throws IOException {
+  /** One javac run; true if it succeeded. */
+  private interface Compile {
+    boolean run(JavaCompiler javac, List<String> options, List<Path> sources,
+        DiagnosticCollector<JavaFileObject> diagnostics) throws IOException;
+  }
+
+  private static long timed(Compile compile, JavaCompiler javac, Path work, List<Path> sources,
+      List<String> options) throws IOException {
     long start = System.nanoTime();
-    compile(javac, work, sources, options, false);
+    compile(compile, javac, work, sources, options, false);
     return System.nanoTime() - start;
   }
 
   /** Compiles into a fresh output folder; returns how many exporters were generated. */
-  private static int compile(JavaCompiler javac, Path work, List<Path> sources,
+  private static int compile(Compile compile, JavaCompiler javac, Path work, List<Path> sources,
       List<String> options, boolean countGenerated) throws IOException {
     Path out = work.resolve("out");
     Path gen = work.resolve("gen");
@@ -112,20 +133,62 @@ public final class ProcessorCompileRatio {
     List<String> all = new ArrayList<>(options);
     all.addAll(List.of("-d", out.toString(), "-s", gen.toString(), "-implicit:none"));
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    if (!compile.run(javac, all, sources, diagnostics)) {
+      throw new IllegalStateException("compilation failed: " + diagnostics.getDiagnostics());
+    }
+    return countGenerated ? exporters(work).size() : -1;
+  }
+
+  /** maven-compiler-plugin's default: javax.tools in this JVM. */
+  private static boolean inProcess(JavaCompiler javac, List<String> options, List<Path> sources,
+      DiagnosticCollector<JavaFileObject> diagnostics) throws IOException {
     try (StandardJavaFileManager files =
         javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      boolean ok = javac.getTask(null, files, diagnostics, all, null,
+      return javac.getTask(null, files, diagnostics, options, null,
           files.getJavaFileObjectsFromPaths(sources)).call();
-      if (!ok) {
-        throw new IllegalStateException("compilation failed: " + diagnostics.getDiagnostics());
-      }
     }
-    if (!countGenerated) {
-      return -1;
+  }
+
+  /** A one-module build: the JDK's javac launcher, a new JVM per compile. */
+  private static boolean forked(JavaCompiler javac, List<String> options, List<Path> sources,
+      DiagnosticCollector<JavaFileObject> diagnostics) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+        "-J-Dai.djl.offline=true"));
+    command.addAll(options);
+    sources.forEach(p -> command.add(p.toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      int exit = process.waitFor();
+      if (exit != 0) {
+        System.err.println(output);
+      }
+      return exit == 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while javac ran", e);
+    }
+  }
+
+  private static List<Path> exporters(Path work) throws IOException {
+    Path gen = work.resolve("gen");
+    if (!Files.exists(gen)) {
+      return List.of();
     }
     try (Stream<Path> walk = Files.walk(gen)) {
-      return (int) walk.filter(p -> p.toString().endsWith("Exporter.java")).count();
+      return walk.filter(p -> p.toString().endsWith("Exporter.java")).toList();
     }
+  }
+
+  private static long lines(List<Path> files) throws IOException {
+    long n = 0;
+    for (Path f : files) {
+      try (Stream<String> lines = Files.lines(f)) {
+        n += lines.count();
+      }
+    }
+    return n;
   }
 
   /** Model {@code i}: its own fg/mc (8 features, 2 blocks), model class and dense net. */
@@ -154,40 +217,122 @@ public final class ProcessorCompileRatio {
       Files.writeString(res.resolve("mc.json"), "{\"user\": " + user + ", \"item\": " + item + "}\n");
 
       Path model = dir.resolve("Model" + i + ".java");
-      write(model, "package " + pkg + ";\n\n"
-          + "import io.recship.annotations.DenseArch;\n"
-          + "import io.recship.annotations.RecModel;\n"
-          + "import io.recship.annotations.SparseArch;\n"
-          + "import io.recship.sparse.SparseModel;\n\n"
-          + "@RecModel(fg = \"m" + i + "/fg.json\", mc = \"m" + i + "/mc.json\")\n"
-          + "public class Model" + i + " {\n"
-          + "  @SparseArch final SparseModel sparse;\n"
-          + "  @DenseArch final Dense" + i + " dense;\n\n"
-          + "  public Model" + i + "(SparseModel sparse, Dense" + i + " dense) {\n"
-          + "    this.sparse = sparse;\n"
-          + "    this.dense = dense;\n"
-          + "  }\n"
-          + "}\n");
+      write(model, MODEL_TEMPLATE.replace("$I", Integer.toString(i)));
       Path dense = dir.resolve("Dense" + i + ".java");
-      write(dense, "package " + pkg + ";\n\n"
-          + "import io.recship.annotations.ExportOutput;\n"
-          + "import io.recship.nn.Module;\n"
-          + "import io.recship.tensor.Blocks;\n"
-          + "import io.recship.tensor.Tensor;\n\n"
-          + "public final class Dense" + i + " extends Module {\n"
-          + "  public record Out(Tensor ctr, Tensor cvr) {}\n\n"
-          + "  @ExportOutput({\"ctr\", \"cvr\"})\n"
-          + "  public Out forward(Blocks in) {\n"
-          + "    Tensor user = in.get(\"user\");\n"
-          + "    Tensor item = in.get(\"item\");\n"
-          + "    return new Out(user.sigmoid(), item.sigmoid());\n"
-          + "  }\n"
-          + "}\n");
+      write(dense, DENSE_TEMPLATE.replace("$I", Integer.toString(i)));
       sources.add(model);
       sources.add(dense);
     }
     return sources;
   }
+
+  /** A model class as the examples write one: archs built from the FG, resources on the classpath. */
+  private static final String MODEL_TEMPLATE = """
+      package bench.m$I;
+
+      import io.recship.annotations.DenseArch;
+      import io.recship.annotations.RecModel;
+      import io.recship.annotations.SparseArch;
+      import io.recship.fg.ConfigSource;
+      import io.recship.fg.FeatureGenerator;
+      import io.recship.fg.FgOptions;
+      import io.recship.sparse.SparseModel;
+      import java.io.IOException;
+      import java.io.InputStream;
+      import java.io.UncheckedIOException;
+      import java.nio.charset.StandardCharsets;
+
+      /** Model $I: user and item towers over its own FG. */
+      @RecModel(fg = "m$I/fg.json", mc = "m$I/mc.json")
+      public final class Model$I implements AutoCloseable {
+        @SparseArch final SparseModel sparse;
+        @DenseArch final Dense$I dense;
+
+        public Model$I(FeatureGenerator fg, long seed) {
+          this.sparse = SparseModel.fromFg(fg, false, seed);
+          this.dense = new Dense$I(fg, seed);
+        }
+
+        /** The FG and MC that {@code @RecModel} names, read from the classpath. */
+        public static FeatureGenerator featureGenerator() {
+          return FeatureGenerator.load(resource("m$I/fg.json"), resource("m$I/mc.json"),
+              FgOptions.DEFAULT);
+        }
+
+        @Override
+        public void close() {
+          dense.close();
+        }
+
+        private static ConfigSource resource(String name) {
+          try (InputStream in = Model$I.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+              throw new IllegalStateException("resource " + name + " is not on the classpath");
+            }
+            return new ConfigSource(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read resource " + name, e);
+          }
+        }
+      }
+      """;
+
+  /** A dense net of a few layers with a forward of about fifteen lines. */
+  private static final String DENSE_TEMPLATE = """
+      package bench.m$I;
+
+      import io.recship.annotations.ExportOutput;
+      import io.recship.fg.FeatureGenerator;
+      import io.recship.nn.LayerNorm;
+      import io.recship.nn.Linear;
+      import io.recship.nn.Mlp;
+      import io.recship.nn.Module;
+      import io.recship.tensor.Blocks;
+      import io.recship.tensor.Tensor;
+      import java.util.Random;
+
+      /** Two towers, a shared MLP over their outputs and product, and one head per task. */
+      public final class Dense$I extends Module {
+        /** The exported scores, each [B, 1]. */
+        public record Scores(Tensor ctr, Tensor cvr) {}
+
+        private static final long TOWER = 32;
+
+        private final Linear userTower;
+        private final Linear itemTower;
+        private final LayerNorm norm;
+        private final Mlp shared;
+        private final Linear ctrHead;
+        private final Linear cvrHead;
+
+        public Dense$I(FeatureGenerator fg, long seed) {
+          Random rng = new Random(seed);
+          this.userTower = register("user_tower", new Linear(fg.blockDim("user"), TOWER, true, rng));
+          this.itemTower = register("item_tower", new Linear(fg.blockDim("item"), TOWER, true, rng));
+          this.norm = register("norm", new LayerNorm(3 * TOWER));
+          this.shared = register("shared",
+              Mlp.builder(3 * TOWER, 64, 32).activateLast(true).random(rng).build());
+          this.ctrHead = register("ctr_head", new Linear(32, 1, true, rng));
+          this.cvrHead = register("cvr_head", new Linear(32, 1, true, rng));
+        }
+
+        @ExportOutput({"ctr", "cvr"})
+        public Scores forward(Blocks in) {
+          Tensor user = userTower.forward(in.get("user")).relu();
+          Tensor item = itemTower.forward(in.get("item")).relu();
+          // the product lets the shared MLP see user x item interactions directly
+          Tensor cross = user.times(item);
+          Tensor x = norm.forward(Tensor.cat(-1, user, item, cross));
+          Tensor h = shared.forward(x);
+          Tensor ctrLogit = ctrHead.forward(h);
+          Tensor cvrLogit = cvrHead.forward(h);
+          Tensor ctr = ctrLogit.sigmoid();
+          // a conversion follows a click: the cvr head also sees the ctr logit
+          Tensor cvr = cvrLogit.plus(ctrLogit.times(0.5)).sigmoid();
+          return new Scores(ctr, cvr);
+        }
+      }
+      """;
 
   private static void write(Path file, String text) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
