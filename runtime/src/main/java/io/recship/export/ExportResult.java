@@ -19,16 +19,22 @@ import java.util.Map;
  * @param maxAbsDiff per output name: the largest absolute difference between the reloaded
  *     TorchScript graph and the eager forward over the validation batches (empty on ranks other
  *     than 0, which do not export the dense graph)
+ * @param reusedDigests the paths of {@code files} (this rank's) whose SHA-256 was taken from the
+ *     checkpoint's digest sidecars, recorded when the checkpoint was written, instead of being
+ *     computed during this export; sorted. Empty for a filtered export (its files are new) and
+ *     for checkpoints without sidecars (RecIS writes none)
  */
 public record ExportResult(
     Path exportDir,
     boolean published,
     List<ExportedFile> files,
     Map<String, Duration> timings,
-    Map<String, Double> maxAbsDiff) {
+    Map<String, Double> maxAbsDiff,
+    List<String> reusedDigests) {
 
   public ExportResult {
     files = List.copyOf(files);
+    reusedDigests = List.copyOf(reusedDigests);
     timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
     maxAbsDiff = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(maxAbsDiff));
   }

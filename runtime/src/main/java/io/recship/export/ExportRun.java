@@ -79,11 +79,14 @@ final class ExportRun {
 
       ExportPublisher.Outcome outcome = pub.publish(plan.modelName());
       step(timings, "publish", t0);
+      List<String> reused = pub.hashes().reusedDigests();
       if (outcome.published()) {
-        log.info("published {} ({} files)", pub.exportDir(), outcome.files().size());
+        log.info(
+            "published {} ({} files, {} listed with the SHA-256 the checkpoint writer recorded)",
+            pub.exportDir(), outcome.files().size(), reused.size());
       }
       return new ExportResult(
-          pub.exportDir(), outcome.published(), outcome.files(), timings, diffs);
+          pub.exportDir(), outcome.published(), outcome.files(), timings, diffs, reused);
     }
   }
 

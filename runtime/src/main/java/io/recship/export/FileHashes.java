@@ -1,6 +1,7 @@
 package io.recship.export;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.recship.checkpoint.DigestSidecar;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -12,8 +13,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * modification time changed after it was hashed, one that was not written through a {@link
  * StagedFile} (small JSON files, the TorchScript archive) and one whose writer failed are hashed
  * when the manifest is written.
+ *
+ * <p>A copy of a checkpoint file whose writer recorded its SHA-256 ({@link DigestSidecar}) is not
+ * hashed at all: {@link #adopt} takes the recorded digest if the source still has the size and
+ * modification time it had when it was hashed, both before and after the copy. That is what
+ * keeps a copy-mode export near the speed of {@code cp}: SHA-256 costs more CPU than the copy.
  */
 final class FileHashes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileHashes.class);
@@ -44,6 +54,9 @@ final class FileHashes implements AutoCloseable {
   static final long MAP_CHUNK = 64L << 20;
 
   private final Map<Path, Future<Hashed>> jobs = new ConcurrentHashMap<>();
+  // files whose entry is a digest adopted from a checkpoint sidecar, and those it described so
+  private final Set<Path> adopted = ConcurrentHashMap.newKeySet();
+  private final Set<String> reused = new ConcurrentSkipListSet<>();
   private final ExecutorService hasher =
       Executors.newSingleThreadExecutor(
           new ThreadFactoryBuilder().setNameFormat("recship-export-hash-%d").setDaemon(true).build());
@@ -71,16 +84,59 @@ final class FileHashes implements AutoCloseable {
   }
 
   /**
-   * {@code file}'s manifest entry: the hash taken while it was written if the file is unchanged
-   * since, else a hash of the file now.
+   * Creates {@code file} for a byte-for-byte copy of a file whose digest is already recorded:
+   * nothing hashes it while it is written. Call {@link #adopt} once the copy is finished; if it is
+   * not adopted, the manifest hashes it.
+   */
+  StagedFile createUnhashed(Path file) throws IOException {
+    return StagedFile.create(file);
+  }
+
+  /**
+   * Takes {@code recorded}, the digest of {@code source}, as the digest of its finished copy
+   * {@code copy}, if {@code source} still has the recorded size and modification time (it was
+   * checked before the copy, so it did not change during it) and the copy has that size. Returns
+   * false, leaving the copy to be hashed when the manifest is written, otherwise.
+   */
+  boolean adopt(StagedFile copy, Path source, DigestSidecar.Recorded recorded) throws IOException {
+    BasicFileAttributes src = Files.readAttributes(source, BasicFileAttributes.class);
+    if (!recorded.matches(src) || copy.size() != recorded.size()) {
+      log.debug("{} changed while it was copied; hashing the copy", source);
+      return false;
+    }
+    BasicFileAttributes dst = Files.readAttributes(copy.path(), BasicFileAttributes.class);
+    Path key = key(copy.path());
+    jobs.put(
+        key,
+        CompletableFuture.completedFuture(
+            new Hashed(dst.size(), dst.lastModifiedTime(), recorded.sha256())));
+    adopted.add(key);
+    return true;
+  }
+
+  /**
+   * The paths (relative to the root given to {@link #describe}) described with a digest adopted
+   * from the checkpoint instead of one computed during the export, sorted.
+   */
+  List<String> reusedDigests() {
+    return List.copyOf(reused);
+  }
+
+  /**
+   * {@code file}'s manifest entry: the hash taken while it was written (or adopted) if the file
+   * is unchanged since, else a hash of the file now.
    */
   ExportedFile describe(Path root, Path file) throws IOException {
     String rel = ExportManifest.relative(root, file);
-    Future<Hashed> job = jobs.get(key(file));
+    Path key = key(file);
+    Future<Hashed> job = jobs.get(key);
     if (job != null) {
       Hashed h = await(job, file);
       BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
       if (h != null && now.size() == h.size() && now.lastModifiedTime().equals(h.modified())) {
+        if (adopted.contains(key)) {
+          reused.add(rel);
+        }
         return new ExportedFile(rel, h.size(), h.sha256());
       }
       log.debug("{} changed after it was hashed; hashing it again", rel);

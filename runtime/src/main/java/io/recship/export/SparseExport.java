@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recship.checkpoint.DigestSidecar;
 import io.recship.checkpoint.RecisLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -204,15 +205,22 @@ final class SparseExport {
   }
 
   /**
-   * Copy mode: the owned files, byte for byte, flat into {@code target}, each hashed by {@code
-   * hashes} while it is copied.
+   * Copy mode: the owned files, byte for byte, flat into {@code target}. A file with a current
+   * digest sidecar (written by the checkpoint writer, size and modification time unchanged since)
+   * keeps that digest and is only copied; any other (RecIS checkpoints have no sidecars, JSON
+   * files, a file modified after the save) is hashed by {@code hashes} while it is copied.
    */
   static long copy(List<Path> files, Path target, FileHashes hashes) {
     long bytes = 0;
     for (Path f : files) {
-      try (StagedFile out = hashes.create(target.resolve(f.getFileName().toString()))) {
+      Path to = target.resolve(f.getFileName().toString());
+      DigestSidecar.Recorded recorded = DigestSidecar.readIfCurrent(f);
+      try (StagedFile out = recorded != null ? hashes.createUnhashed(to) : hashes.create(to)) {
         Transfers.copy(f, out);
         out.finish();
+        if (recorded != null) {
+          hashes.adopt(out, f, recorded);
+        }
         bytes += out.size();
       } catch (IOException e) {
         throw new ExportException(

@@ -110,6 +110,11 @@ class ExportPipelineTest {
     }
     assertThat(out.resolve("index")).doesNotExist();
     assertThat(out.resolve("dense.safetensors")).doesNotExist();
+    // the table's digest came from the checkpoint writer's sidecar, which RTP does not get
+    assertThat(r.reusedDigests()).containsExactly("model-000000-of-000001.safetensors");
+    try (Stream<Path> files = Files.walk(out)) {
+      assertThat(files.map(Path::toString)).noneMatch(n -> n.endsWith(".sha256"));
+    }
 
     assertRecisSchemas(out, 128);
     // fg.json keeps unknown keys
@@ -174,10 +179,29 @@ class ExportPipelineTest {
   }
 
   @Test
+  void aCheckpointDigestThatDoesNotMatchItsFileFailsExportedModelLoadNamingTheFile()
+      throws IOException {
+    Path sidecar = io.recship.checkpoint.DigestSidecar.sidecarOf(ckpt.resolve("model-000000-of-000001.safetensors"));
+    List<String> lines = Files.readAllLines(sidecar);
+    // a corrupted sidecar whose size and time still match: reused as is, caught on load
+    Files.write(sidecar, List.of(lines.get(0), "f".repeat(64) + lines.get(1).substring(64)));
+    Path out = tmp.resolve("export");
+    try (TensorScope s = TensorScope.open()) {
+      assertThat(ExportRun.run(job(out, false, TinyModel.blocks(7, 10))).reusedDigests())
+          .containsExactly("model-000000-of-000001.safetensors");
+    }
+    assertThatThrownBy(() -> io.recship.serving.ExportedModel.load(out))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("'model-000000-of-000001.safetensors'")
+        .hasMessageContaining("does not match " + ExportManifest.FILE_NAME);
+  }
+
+  @Test
   void filteredExportIsLoadableAndHoldsNoOptimizerSlots() throws IOException {
     Path out = tmp.resolve("export");
     try (TensorScope s = TensorScope.open()) {
-      ExportRun.run(job(out, true, TinyModel.blocks(7, 10)));
+      // new files: hashed as they are written, nothing taken from the checkpoint
+      assertThat(ExportRun.run(job(out, true, TinyModel.blocks(7, 10))).reusedDigests()).isEmpty();
     }
     assertRecisSchemas(out, 10);
     try (Stream<Path> s = Files.list(out)) {
