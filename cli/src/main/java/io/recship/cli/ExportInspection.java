@@ -132,7 +132,8 @@ record ExportInspection(
           ConfigSource.read(fx.resolve("input_columns.json")), FgOptions.DEFAULT);
       return new Check("fg", true, "fg.json and " + relative(dir, fx) + "/input_columns.json load: "
           + fg.features().size() + " features in " + fg.blocks().size() + " blocks");
-    } catch (FgConfigException e) {
+    } catch (FgConfigException | IllegalArgumentException | IllegalStateException e) {
+      // unreadable JSON, or a config FeatureGenerator cannot resolve (e.g. a block naming an unknown feature)
       return new Check("fg", false, e.getMessage());
     }
   }
