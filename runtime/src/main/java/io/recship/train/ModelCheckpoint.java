@@ -55,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * class: errors; slots of parameters the module lacks: warnings); a checkpoint saved without it
  * loads with a warning and the optimizer starts fresh. With the dense and the sparse optimizer
  * state restored, a resumed run repeats the loss sequence of an uninterrupted one.
+ *
+ * <p>Every {@code *.safetensors} file is hashed while it is written and gets a {@code
+ * <file>.sha256} sidecar ({@link io.recship.checkpoint.DigestSidecar}): a copy-mode export lists
+ * the tables in its manifest with those digests instead of hashing gigabytes again. Loading does
+ * not need them.
  */
 public final class ModelCheckpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
