@@ -123,6 +123,28 @@ class ModelCheckpointTest {
   }
 
   @Test
+  void everySavedSafetensorsFileHasADigestSidecarMatchingItsBytes() throws Exception {
+    try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = trainer(sparse(), dense, adam);
+      t.train(data(), 2);
+      t.save(dir);
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+    }
+    assertThat(files).extracting(p -> p.getFileName().toString())
+        .containsExactly("dense.safetensors", "model-000000-of-000001.safetensors");
+    for (Path f : files) {
+      io.recship.checkpoint.DigestSidecar.Recorded r = io.recship.checkpoint.DigestSidecar.readIfCurrent(f);
+      assertThat(r).as(f.toString()).isNotNull();
+      String independent = java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+      assertThat(r.sha256()).as(f.toString()).isEqualTo(independent);
+    }
+  }
+
+  @Test
   void denseOptimizerStateRoundTripsExactlyUnderStateDictNames() {
     OptimizerState saved;
     try (CtrDense dense = new CtrDense(1); Adam adam = new Adam(dense.parameters(), 0.01, 0.9, 0.999, 1e-8, 0)) {
