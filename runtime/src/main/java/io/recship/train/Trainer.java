@@ -15,7 +15,9 @@ import io.recship.tensor.Tensor;
 import io.recship.tensor.TensorScope;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -26,18 +28,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a sparse arch and a dense net together: per batch, sparse forward, dense forward, BCE
- * against the label, backward; the dense optimizer updates the parameters, the sparse optimizer
- * the embedding rows the batch used. Loss and AUC are reported every {@code reportEvery} steps
- * (slf4j, and to a listener); a progress bar shows long runs.
+ * Trains a sparse arch and a dense net together: per batch, sparse forward, dense forward, BCE of
+ * each head against its label, backward of their weighted sum; the dense optimizer updates the
+ * parameters, the sparse optimizer the embedding rows the batch used. Loss and AUC per head are
+ * reported every {@code reportEvery} steps (slf4j, and to a listener); a progress bar shows long
+ * runs.
+ *
+ * <p>One output, one label:
  *
  * <pre>{@code
  * Trainer trainer = Trainer.builder(sparse, dense).label("click").build(dense::forward);
  * trainer.train(dataset, 1_000);
- * EvalResult r = trainer.evaluate(heldOut);
+ * EvalResult r = trainer.evaluate(heldOut);   // r.auc()
  * }</pre>
  *
- * Kotlin: {@code Trainer.builder(sparse, dense).label("click").build { dense.forward(it) }}.
+ * Several heads (multi-task, e.g. ctr and cvr): one {@link Builder#head} per output, and a forward
+ * that returns the outputs in that order; the loss is {@code sum(weight * BCE(output, label))}:
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder(sparse, dense)
+ *     .head("ctr", "click")
+ *     .head("cvr", "conversion", 0.5)
+ *     .buildHeads(in -> {
+ *       CtrCvr p = dense.forward(in);
+ *       return List.of(p.ctr(), p.cvr());            // the heads' order
+ *     });
+ * List<StepReport> reports = trainer.train(dataset, 1_000); // loss, auc("ctr"), auc("cvr")
+ * }</pre>
+ *
+ * Kotlin: {@code Trainer.builder(sparse, dense).label("click").build { dense.forward(it) }}, and
+ * {@code .head("ctr", "click").head("cvr", "conversion").buildHeads { val p = dense.forward(it); listOf(p.ctr, p.cvr) }}.
  *
  * <p>The trainer remembers where it is in the data (epoch, batch); {@link #save} and {@link #load}
  * carry that with the model, so a loaded trainer continues on the batch an uninterrupted run
@@ -50,19 +70,19 @@ public final class Trainer {
   private final Module dense;
   private final Optimizer denseOptimizer;
   private final SparseOptimizer sparseOptimizer;
-  private final String label;
+  private final List<Head> heads;
   private final int reportEvery;
   private final boolean progressBar;
   private final @Nullable Consumer<StepReport> listener;
-  private final Forward forward;
+  private final HeadsForward forward;
   private final TrainState state = new TrainState();
 
-  private Trainer(Builder b, Forward forward) {
+  private Trainer(Builder b, HeadsForward forward) {
     this.sparse = b.sparse;
     this.dense = b.dense;
     this.denseOptimizer = b.denseOptimizer != null ? b.denseOptimizer : Adam.of(b.dense, 1e-3);
     this.sparseOptimizer = b.sparseOptimizer != null ? b.sparseOptimizer : SparseAdam.of(1e-3);
-    this.label = Objects.requireNonNull(b.label, "label: call Builder.label(name) with the dataset's label column");
+    this.heads = List.copyOf(b.heads);
     this.reportEvery = b.reportEvery;
     this.progressBar = b.progressBar;
     this.listener = b.listener;
@@ -89,6 +109,11 @@ public final class Trainer {
     return sparseOptimizer;
   }
 
+  /** The heads, in the order the forward returns their outputs. */
+  public List<Head> heads() {
+    return heads;
+  }
+
   /** Global steps so far. */
   public long steps() {
     return state.step;
@@ -110,27 +135,74 @@ public final class Trainer {
     try (TensorScope scope = TensorScope.open()) {
       denseOptimizer.zeroGrad();
       SparseOutput out;
-      Tensor p;
-      Tensor loss;
+      List<Tensor> p;
+      Tensor[] headLoss = new Tensor[heads.size()];
       try (Autograd tape = Autograd.record()) {
         out = sparse.forward(batch);
-        p = forward.apply(Blocks.of(out.allBlocks()));
-        loss = Metrics.bce(p, out.label(label));
+        p = outputs(out);
+        Tensor loss = null;
+        for (int h = 0; h < headLoss.length; h++) {
+          headLoss[h] = headLoss(h, p.get(h), out);
+          double w = heads.get(h).weight();
+          Tensor term = w == 1 ? headLoss[h] : headLoss[h].times(w); // one head of weight 1: plain BCE
+          loss = loss == null ? term : loss.plus(term);
+        }
         tape.backward(loss);
       }
       denseOptimizer.step();
       sparseOptimizer.step(sparse.gradients(out));
-      double l = loss.item();
-      if (!Double.isFinite(l)) {
-        throw new IllegalStateException("loss is " + l + " at step " + (state.step + 1) + " (" + batch.source(0)
-            + "...); lower the learning rates or check the inputs");
+      double[] l = new double[headLoss.length];
+      for (int h = 0; h < l.length; h++) {
+        l[h] = headLoss[h].item();
+        if (!Double.isFinite(l[h])) {
+          throw new IllegalStateException("loss of head '" + heads.get(h).name() + "' is " + l[h] + " at step "
+              + (state.step + 1) + " (" + batch.source(0) + "...); lower the learning rates or check the inputs");
+        }
       }
       if (window != null) {
-        window.add(l, p.toFloatArray(), batch.labels(label));
+        window.add(batch, p, l);
       }
       state.step++;
-      return l;
+      return weightedSum(l);
     }
+  }
+
+  /** The forward's outputs, one per head. */
+  private List<Tensor> outputs(SparseOutput out) {
+    List<Tensor> p = forward.apply(Blocks.of(out.allBlocks()));
+    if (p.size() != heads.size()) {
+      throw new IllegalStateException("the forward returned " + p.size() + " outputs but the trainer has "
+          + heads.size() + " heads " + names() + "; return one probability tensor per head, in head order");
+    }
+    return p;
+  }
+
+  private Tensor headLoss(int h, Tensor p, SparseOutput out) {
+    Head head = heads.get(h);
+    Tensor y = out.labels().get(head.label());
+    if (y == null) {
+      throw new IllegalArgumentException("head '" + head.name() + "' is fitted to label '" + head.label()
+          + "', but the dataset's labels are " + out.labels().keySet()
+          + "; add the column with Schema.withLabels or fix the head's label");
+    }
+    if (p.numel() != y.numel()) {
+      throw new IllegalStateException("head '" + head.name() + "': the forward's output has " + p.numel()
+          + " values for a batch of " + y.numel() + " samples; return one probability per sample ([B] or [B, 1])");
+    }
+    return Metrics.bce(p, y);
+  }
+
+  private double weightedSum(double[] headLosses) {
+    double sum = 0;
+    for (int h = 0; h < headLosses.length; h++) {
+      double w = heads.get(h).weight();
+      sum += w == 1 ? headLosses[h] : w * headLosses[h];
+    }
+    return sum;
+  }
+
+  private List<String> names() {
+    return heads.stream().map(Head::name).toList();
   }
 
   /**
@@ -185,7 +257,7 @@ public final class Trainer {
     return reports;
   }
 
-  /** Loss and AUC on {@code dataset} in eval mode (tables unchanged, unseen ids give zeros). */
+  /** Loss and AUC per head on {@code dataset} in eval mode (tables unchanged, unseen ids give zeros). */
   public EvalResult evaluate(Dataset dataset) {
     boolean sparseTraining = sparse.isTraining();
     boolean denseTraining = dense.isTraining();
@@ -196,8 +268,12 @@ public final class Trainer {
       for (Batch b : dataset) {
         try (TensorScope scope = TensorScope.open()) {
           SparseOutput out = sparse.forward(b);
-          Tensor p = forward.apply(Blocks.of(out.allBlocks()));
-          w.add(Metrics.bce(p, out.label(label)).item(), p.toFloatArray(), b.labels(label));
+          List<Tensor> p = outputs(out);
+          double[] l = new double[heads.size()];
+          for (int h = 0; h < l.length; h++) {
+            l[h] = headLoss(h, p.get(h), out).item();
+          }
+          w.add(b, p, l);
         }
       }
     } finally {
@@ -207,7 +283,7 @@ public final class Trainer {
       dense.train(denseTraining);
     }
     StepReport r = w.report(state.step, state.epoch);
-    return new EvalResult(r.loss(), r.auc(), r.samples());
+    return new EvalResult(r.loss(), r.heads(), r.samples());
   }
 
   /**
@@ -238,26 +314,40 @@ public final class Trainer {
     state.batch = loaded.batch;
   }
 
-  /** Loss and predictions since the last report. */
-  private static final class Window {
-    double lossSum;
+  /** Per head, loss and predictions since the last report. */
+  private final class Window {
+    final double[] lossSum = new double[heads.size()];
     long samples;
     int steps;
-    final List<float[]> scores = new ArrayList<>();
-    final List<float[]> labels = new ArrayList<>();
+    final List<List<float[]>> scores = new ArrayList<>();
+    final List<List<float[]>> labels = new ArrayList<>();
 
-    void add(double loss, float[] p, float[] y) {
-      lossSum += loss * y.length;
-      samples += y.length;
+    Window() {
+      for (int h = 0; h < heads.size(); h++) {
+        scores.add(new ArrayList<>());
+        labels.add(new ArrayList<>());
+      }
+    }
+
+    void add(Batch batch, List<Tensor> p, double[] headLosses) {
+      int n = batch.size();
+      for (int h = 0; h < lossSum.length; h++) {
+        lossSum[h] += headLosses[h] * n;
+        scores.get(h).add(p.get(h).toFloatArray());
+        labels.get(h).add(batch.labels(heads.get(h).label()));
+      }
+      samples += n;
       steps++;
-      scores.add(p);
-      labels.add(y);
     }
 
     StepReport report(long step, int epoch) {
-      float[] s = concat(scores);
-      float[] y = concat(labels);
-      return new StepReport(step, epoch, samples == 0 ? Double.NaN : lossSum / samples, Metrics.auc(s, y), samples);
+      Map<String, HeadMetrics> m = new LinkedHashMap<>();
+      double[] mean = new double[lossSum.length];
+      for (int h = 0; h < lossSum.length; h++) {
+        mean[h] = samples == 0 ? Double.NaN : lossSum[h] / samples;
+        m.put(heads.get(h).name(), new HeadMetrics(mean[h], Metrics.auc(concat(scores.get(h)), concat(labels.get(h)))));
+      }
+      return new StepReport(step, epoch, weightedSum(mean), m, samples);
     }
 
     private static float[] concat(List<float[]> parts) {
@@ -272,13 +362,16 @@ public final class Trainer {
     }
   }
 
-  /** Options; {@link #build(Forward)} takes the dense forward last (a trailing lambda in Kotlin). */
+  /**
+   * Options; {@link #build(Forward)} (one output) or {@link #buildHeads(HeadsForward)} (one output
+   * per head) takes the dense forward last (a trailing lambda in Kotlin).
+   */
   public static final class Builder {
     private final SparseModel sparse;
     private final Module dense;
     private @Nullable Optimizer denseOptimizer;
     private @Nullable SparseOptimizer sparseOptimizer;
-    private @Nullable String label;
+    private final List<Head> heads = new ArrayList<>();
     private int reportEvery = 100;
     private boolean progressBar;
     private @Nullable Consumer<StepReport> listener;
@@ -300,9 +393,32 @@ public final class Trainer {
       return this;
     }
 
-    /** The label column (RecIS {@code add_label}); required. */
+    /**
+     * The label column of a one-output model (RecIS {@code add_label}): {@code head(label, label)},
+     * a head named after its label, weight 1.
+     */
     public Builder label(String label) {
-      this.label = label;
+      return head(label, label);
+    }
+
+    /** A head named {@code name} fitted to label column {@code label}, loss weight 1. */
+    public Builder head(String name, String label) {
+      return head(name, label, 1);
+    }
+
+    /**
+     * A head named {@code name} fitted to label column {@code label}, contributing {@code weight
+     * * BCE} to the loss. Heads are matched to the forward's outputs in declaration order.
+     */
+    public Builder head(String name, String label, double weight) {
+      Head head = new Head(name, label, weight);
+      for (Head h : heads) {
+        if (h.name().equals(name)) {
+          throw new IllegalArgumentException("head '" + name + "' is declared twice (labels '" + h.label() + "' and '"
+              + label + "'); give each head its own name");
+        }
+      }
+      heads.add(head);
       return this;
     }
 
@@ -327,8 +443,29 @@ public final class Trainer {
       return this;
     }
 
+    /** A trainer for a one-output model: exactly one {@link #label} or {@link #head}. */
     public Trainer build(Forward forward) {
+      Objects.requireNonNull(forward, "forward");
+      checkHeads();
+      if (heads.size() != 1) {
+        throw new IllegalStateException("build(Forward) trains one output, but " + heads.size() + " heads are declared "
+            + heads.stream().map(Head::name).toList() + "; use buildHeads with a forward that returns one tensor per head");
+      }
+      return new Trainer(this, blocks -> List.of(forward.apply(blocks)));
+    }
+
+    /** A trainer for a model with the declared heads; {@code forward} returns their outputs in declaration order. */
+    public Trainer buildHeads(HeadsForward forward) {
+      Objects.requireNonNull(forward, "forward");
+      checkHeads();
       return new Trainer(this, forward);
+    }
+
+    private void checkHeads() {
+      if (heads.isEmpty()) {
+        throw new IllegalStateException("no label: call label(column) for a one-output model, or head(name, column)"
+            + " once per output");
+      }
     }
   }
 }
