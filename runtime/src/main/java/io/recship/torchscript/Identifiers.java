@@ -3,8 +3,13 @@ package io.recship.torchscript;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Checks names that end up in generated TorchScript source. */
-final class Identifiers {
+/**
+ * The one place that decides which names generated TorchScript source may use: ASCII
+ * identifiers that are not Python keywords, not names the generated module itself uses and not
+ * {@code __}-prefixed. {@link ScriptModuleSpec} rejects other names ({@code check}); the tracer
+ * turns arbitrary block and state-dict names into accepted ones ({@link #sanitize}).
+ */
+public final class Identifiers {
   // TorchScript's lexer accepts ASCII identifiers only.
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -66,6 +71,29 @@ final class Identifiers {
               + "'");
     }
     return name;
+  }
+
+  /**
+   * A name {@code check} accepts, derived from {@code raw}: other characters become {@code _}, an
+   * empty name becomes {@code x}, a leading digit gets an {@code m} prefix, a leading {@code __} a
+   * {@code u} prefix, and a keyword or reserved name a {@code _} suffix ({@code tower.0.weight ->
+   * tower_0_weight}, {@code self -> self_}). Not unique: different names can map to the same one.
+   */
+  public static String sanitize(String raw) {
+    String s = raw.replaceAll("[^A-Za-z0-9_]", "_");
+    if (s.isEmpty()) {
+      s = "x";
+    }
+    if (Character.isDigit(s.charAt(0))) {
+      s = "m" + s;
+    }
+    if (s.startsWith("__")) {
+      s = "u" + s;
+    }
+    if (KEYWORDS.contains(s) || RESERVED.contains(s)) {
+      s = s + "_";
+    }
+    return s;
   }
 
   private static String suggestion(String name) {
