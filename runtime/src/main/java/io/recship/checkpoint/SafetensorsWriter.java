@@ -56,7 +56,7 @@ public final class SafetensorsWriter {
    */
   public static void write(
       Path file, List<TensorEntry> entries, Map<String, String> metadata, boolean digestSidecar) {
-    byte[] header = header(entries, metadata);
+    byte[] header = header(entries.stream().map(TensorEntry::spec).toList(), metadata);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     String current = null;
     try {
@@ -132,8 +132,14 @@ public final class SafetensorsWriter {
     }
   }
 
-  /** The padded JSON header for these entries. */
-  static byte[] header(List<TensorEntry> entries, Map<String, String> metadata) {
+  /**
+   * The padded JSON header this writer puts after the 8-byte length for tensors stored back to
+   * back in {@code specs} order (layout in the class doc). Public so code that copies tensor bytes
+   * itself (the export's optimizer-slot filter) writes exactly the header this writer would.
+   *
+   * @throws IllegalArgumentException if a name repeats or is {@code __metadata__}
+   */
+  public static byte[] header(List<TensorSpec> specs, Map<String, String> metadata) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Set<String> seen = new HashSet<>();
     try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -146,8 +152,7 @@ public final class SafetensorsWriter {
         g.writeEndObject();
       }
       long offset = 0;
-      for (TensorEntry e : entries) {
-        TensorSpec s = e.spec();
+      for (TensorSpec s : specs) {
         if (s.name().equals(SafetensorsReader.METADATA_KEY) || !seen.add(s.name())) {
           throw new IllegalArgumentException("duplicate or reserved tensor name '" + s.name() + "'");
         }

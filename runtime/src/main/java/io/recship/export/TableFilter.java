@@ -1,11 +1,9 @@
 package io.recship.export;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.recship.checkpoint.RecisLayout;
 import io.recship.checkpoint.SafetensorsReader;
+import io.recship.checkpoint.SafetensorsWriter;
 import io.recship.checkpoint.TensorInfo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,14 +21,12 @@ import java.util.Set;
  * ...) and non-table tensors, as RecIS' Saver does when it re-saves the export-time hashtables.
  *
  * <p>Streams: the header comes from the validated checkpoint reader, the kept byte ranges move
- * with {@code transferTo}, so a table of any size needs no heap. The header layout is the one
- * {@code io.recship.checkpoint.SafetensorsWriter} writes (compact JSON in entry order, padded
- * with 1-8 spaces); that writer takes element callbacks only, hence this byte-level copy.
+ * with {@code transferTo}, so a table of any size needs no heap. The header is {@link
+ * SafetensorsWriter#header}'s, so a filtered file is byte for byte what that writer would write
+ * for the kept tensors.
  */
 final class TableFilter {
   static final Set<String> KEPT_SLOTS = Set.of(RecisLayout.ID_SLOT, RecisLayout.EMBEDDING_SLOT);
-
-  private static final JsonFactory JSON = new JsonFactory();
 
   private TableFilter() {}
 
@@ -72,7 +69,8 @@ final class TableFilter {
         }
       }
       long dataStart = 8 + len.flip().getLong();
-      byte[] header = header(kept);
+      byte[] header =
+          SafetensorsWriter.header(kept.stream().map(TensorInfo::spec).toList(), Map.of());
       ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
       head.putLong(header.length).put(header).flip();
       out.write(head);
@@ -86,36 +84,5 @@ final class TableFilter {
       out.finish();
       return out.size();
     }
-  }
-
-  private static byte[] header(List<TensorInfo> tensors) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try (JsonGenerator g = JSON.createGenerator(buf)) {
-      g.writeStartObject();
-      long offset = 0;
-      for (TensorInfo t : tensors) {
-        g.writeObjectFieldStart(t.name());
-        g.writeStringField("dtype", t.dtype().name());
-        g.writeArrayFieldStart("shape");
-        for (long d : t.shape()) {
-          g.writeNumber(d);
-        }
-        g.writeEndArray();
-        long end = offset + (t.end() - t.begin());
-        g.writeArrayFieldStart("data_offsets");
-        g.writeNumber(offset);
-        g.writeNumber(end);
-        g.writeEndArray();
-        g.writeEndObject();
-        offset = end;
-      }
-      g.writeEndObject();
-    }
-    byte[] json = buf.toByteArray();
-    int pad = 8 - json.length % 8;
-    byte[] padded = new byte[json.length + pad];
-    System.arraycopy(json, 0, padded, 0, json.length);
-    java.util.Arrays.fill(padded, json.length, padded.length, (byte) ' ');
-    return padded;
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,28 @@ class SparseExportTest {
       assertThat(r.info("user_id_emb.embedding/part_0_1").shape()).containsExactly(3, 4);
     }
     assertThat(Files.size(out)).isLessThan(Files.size(src));
+  }
+
+  @Test
+  void filteredFileIsByteForByteWhatTheWriterWritesForTheKeptTensors() throws IOException {
+    Path src = tmp.resolve("model-000000-of-000001.safetensors");
+    long[] ids = {11, 42, 7};
+    writeTableFile(src, "user_id_emb", ids, 4, 1f);
+    Path filtered = tmp.resolve("filtered.safetensors");
+    filter(src, filtered);
+    float[] emb = new float[ids.length * 4];
+    for (int i = 0; i < emb.length; i++) {
+      emb[i] = 1f + i * 0.25f; // as writeTableFile fills it
+    }
+    Path direct = tmp.resolve("direct.safetensors");
+    SafetensorsWriter.write(
+        direct,
+        List.of(
+            TensorEntry.ofLongs("user_id_emb.id/part_0_1", new long[] {ids.length}, ids),
+            TensorEntry.ofFloats("user_id_emb.embedding/part_0_1", new long[] {ids.length, 4}, emb)),
+        Map.of(),
+        false);
+    assertThat(Files.readAllBytes(filtered)).isEqualTo(Files.readAllBytes(direct));
   }
 
   @Test
