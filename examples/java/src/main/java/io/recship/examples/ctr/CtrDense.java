@@ -8,6 +8,7 @@ import io.recship.nn.Mlp;
 import io.recship.nn.Module;
 import io.recship.tensor.Blocks;
 import io.recship.tensor.Tensor;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -20,7 +21,12 @@ import java.util.Random;
  */
 public final class CtrDense extends Module {
   /** The two exported scores, in {@code @ExportOutput} order; each {@code [B, 1]}. */
-  public record CtrCvr(Tensor ctr, Tensor cvr) {}
+  public record CtrCvr(Tensor ctr, Tensor cvr) {
+    /** ctr, cvr: the order of the export's outputs and of the trainer's heads. */
+    public List<Tensor> toList() {
+      return List.of(ctr, cvr);
+    }
+  }
 
   private static final String USER = "user";
   private static final String ITEM = "item";
@@ -41,7 +47,7 @@ public final class CtrDense extends Module {
     BlockSpec item = fg.block(ITEM);
     BlockSpec seq = fg.block(SEQUENCE);
     // the price is read raw and scaled here, so the item block must end with it
-    java.util.List<String> itemFeatures = item.featureNames();
+    List<String> itemFeatures = item.featureNames();
     if (!itemFeatures.get(itemFeatures.size() - 1).equals(PRICE) || fg.feature(PRICE).width() != 1) {
       throw new IllegalArgumentException(
           "CtrDense expects the item block to end with the one-wide raw feature 'price', but mc.json gives "

@@ -1,33 +1,30 @@
 package io.recship.examples.ctr;
 
-import io.recship.checkpoint.RecisLayout;
-import io.recship.checkpoint.SafetensorsWriter;
-import io.recship.checkpoint.SparseCheckpointWriter;
-import io.recship.checkpoint.TensorEntry;
-import io.recship.checkpoint.TensorSpec;
 import io.recship.data.Batch;
 import io.recship.data.Dataset;
 import io.recship.data.Schema;
 import io.recship.export.ExportResult;
 import io.recship.export.ExportedFile;
 import io.recship.fg.FeatureGenerator;
-import io.recship.nn.Parameter;
+import io.recship.optim.Adam;
+import io.recship.optim.Optimizer;
 import io.recship.serving.ExportedModel;
+import io.recship.sparse.SparseAdam;
 import io.recship.tensor.TensorScope;
 import io.recship.train.Metrics;
+import io.recship.train.StepReport;
+import io.recship.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The whole path for {@link CtrModel}, as {@code recship demo} runs it: synthetic data, training
@@ -144,15 +141,15 @@ public final class CtrPipeline {
         rate(heldOut, CtrData.CLICK), rate(heldOut, CtrData.CONVERSION)));
     clock.lap("data");
 
-    try (CtrModel model = new CtrModel(fg, s.seed());
-        CtrTraining training = new CtrTraining(model, s.denseLearningRate(), s.sparseLearningRate())) {
+    try (CtrModel model = new CtrModel(fg, s.seed()); Adam adam = Adam.of(model.dense, s.denseLearningRate())) {
       log.accept(String.format(Locale.ROOT, "[2/6] train: %d steps of %d samples; dense %s parameters, Adam lr %s; sparse Adam lr %s",
           s.steps(), s.batchSize(), model.dense.parameterCount(), s.denseLearningRate(), s.sparseLearningRate()));
-      training.train(train, s.steps(), s.reportEvery(), r -> log.accept("      " + r));
+      Trainer trainer = trainer(model, adam, s.sparseLearningRate(), s.reportEvery(), r -> log.accept("      " + r));
+      trainer.train(train, s.steps());
       clock.lap("train");
 
       log.accept("[3/6] checkpoint -> " + ckpt);
-      saveCheckpoint(ckpt, model);
+      trainer.save(ckpt); // tables with sparse Adam slots, dense parameters with Adam state, data position
       log.accept(String.format(Locale.ROOT, "      tables %s", tableSizes(model)));
       clock.lap("checkpoint");
 
@@ -161,7 +158,7 @@ public final class CtrPipeline {
           .dataset(train)
           .ckptDir(ckpt)
           .exportDir(exportDir)
-          .denseOptimizer(training.denseOptimizer())
+          .denseOptimizer(adam)
           .filterSparseOpt(true)
           .overwrite(true)
           .export();
@@ -193,6 +190,23 @@ public final class CtrPipeline {
           formatDiff(diff.get("cvr")), heldOut.size(), PARITY_ATOL));
       return result;
     }
+  }
+
+  /**
+   * The trainer of both heads: ctr fitted to {@value CtrData#CLICK}, cvr to {@value
+   * CtrData#CONVERSION}, loss = BCE(ctr) + BCE(cvr). One sparse forward per batch feeds both, so
+   * the shared embeddings learn from both tasks.
+   */
+  static Trainer trainer(CtrModel model, Optimizer denseOptimizer, double sparseLearningRate, int reportEvery,
+      Consumer<StepReport> onReport) {
+    return Trainer.builder(model.sparse, model.dense)
+        .head(CtrModelExporter.OUTPUT_CTR, CtrData.CLICK)
+        .head(CtrModelExporter.OUTPUT_CVR, CtrData.CONVERSION)
+        .denseOptimizer(denseOptimizer)
+        .sparseOptimizer(SparseAdam.of(sparseLearningRate))
+        .reportEvery(reportEvery)
+        .onReport(onReport)
+        .buildHeads(in -> model.dense.forward(in).toList());
   }
 
   /** Scores {@code samples} with the export, {@value #SCORE_BATCH} at a time. */
@@ -235,42 +249,6 @@ public final class CtrPipeline {
       model.dense.train(denseTraining);
     }
     return out;
-  }
-
-  /**
-   * The layout {@code io.recship.train.ModelCheckpoint} reads: the tables (with the sparse Adam
-   * slots) in RecIS' layout, plus {@code dense.safetensors}, which the exporter's prepare step
-   * loads. Written here rather than by {@code ModelCheckpoint.save} because that takes a {@code
-   * TrainState}, which only a {@code Trainer} can make.
-   */
-  static void saveCheckpoint(Path dir, CtrModel model) {
-    clearOwnCheckpoint(dir);
-    List<TensorSpec> denseMeta = new ArrayList<>();
-    List<TensorEntry> denseEntries = new ArrayList<>();
-    for (Map.Entry<String, Parameter> e : model.dense.namedParameters().entrySet()) {
-      denseMeta.add(new TensorSpec(e.getKey(), io.recship.checkpoint.SafeDType.F32, e.getValue().shape()));
-      denseEntries.add(TensorEntry.ofFloats(e.getKey(), e.getValue().shape(), e.getValue().toFloatArray()));
-    }
-    SparseCheckpointWriter.write(dir, new ArrayList<>(model.sparse.tables().values()), denseMeta);
-    SafetensorsWriter.write(dir.resolve(RecisLayout.DENSE_FILE), denseEntries);
-  }
-
-  /** Removes a checkpoint an earlier run left; refuses to touch a folder that is not one. */
-  private static void clearOwnCheckpoint(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    if (!Files.isRegularFile(dir.resolve(RecisLayout.DENSE_FILE))) {
-      throw new IllegalStateException(dir + " exists and is not a checkpoint of an earlier run (no "
-          + RecisLayout.DENSE_FILE + "); choose another workdir or remove it");
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the previous checkpoint " + dir, e);
-    }
   }
 
   private static String tableSizes(CtrModel model) {

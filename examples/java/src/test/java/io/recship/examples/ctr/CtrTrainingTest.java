@@ -1,24 +1,33 @@
 package io.recship.examples.ctr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.recship.data.Dataset;
 import io.recship.fg.FeatureGenerator;
 import io.recship.nn.Parameter;
+import io.recship.optim.Adam;
+import io.recship.train.StepReport;
+import io.recship.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The example's trainer ({@link CtrPipeline#trainer}): both heads, each against its own label. */
 class CtrTrainingTest {
   private static final FeatureGenerator FG = CtrModel.featureGenerator();
 
+  private static Dataset data() {
+    return CtrData.of(5).dataset(FG, 0, 640).batchSize(64).build(); // 10 batches an epoch
+  }
+
   private static List<float[]> trainInChunks(int... chunks) {
-    Dataset data = CtrData.of(5).dataset(FG, 0, 640).batchSize(64).build(); // 10 batches an epoch
-    List<CtrTraining.Report> reports = new ArrayList<>();
-    try (CtrModel model = new CtrModel(FG, 5); CtrTraining training = new CtrTraining(model, 3e-3, 3e-2)) {
+    List<StepReport> reports = new ArrayList<>();
+    try (CtrModel model = new CtrModel(FG, 5); Adam adam = Adam.of(model.dense, 3e-3)) {
+      Trainer trainer = CtrPipeline.trainer(model, adam, 3e-2, 100, reports::add);
       for (int steps : chunks) {
-        training.train(data, steps, 100, reports::add);
+        trainer.train(data(), steps);
       }
       assertThat(reports.get(reports.size() - 1).step()).isEqualTo(14);
       assertThat(reports.get(reports.size() - 1).epoch()).isEqualTo(1);
@@ -39,6 +48,24 @@ class CtrTrainingTest {
     assertThat(split).hasSameSizeAs(once);
     for (int i = 0; i < once.size(); i++) {
       assertThat(split.get(i)).containsExactly(once.get(i));
+    }
+  }
+
+  @Test
+  void bothHeadsAreTrainedAgainstTheirOwnLabelAndReportedAsDemoLines() {
+    try (CtrModel model = new CtrModel(FG, 5); Adam adam = Adam.of(model.dense, 3e-3)) {
+      Trainer trainer = CtrPipeline.trainer(model, adam, 3e-2, 5, r -> {});
+      assertThat(trainer.heads()).extracting(h -> h.name() + "<-" + h.label() + "*" + h.weight())
+          .containsExactly("ctr<-click*1.0", "cvr<-conversion*1.0");
+      List<StepReport> reports = trainer.train(data(), 10);
+      assertThat(reports).hasSize(2).allSatisfy(r -> {
+        assertThat(r.heads()).containsOnlyKeys(CtrModelExporter.OUTPUT_NAMES);
+        assertThat(r.loss()).isCloseTo(r.loss("ctr") + r.loss("cvr"), within(1e-12));
+      });
+      // the cvr head learns its own label: its loss is far below the ctr head's (conversions are rarer)
+      assertThat(reports.get(1).loss("cvr")).isLessThan(reports.get(1).loss("ctr"));
+      assertThat(reports.get(1).toString())
+          .matches("step 10 \\(epoch 0\\): loss \\d\\.\\d{4}, ctr auc \\d\\.\\d{4}, cvr auc \\d\\.\\d{4} over 320 samples");
     }
   }
 }
