@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -61,8 +60,6 @@ public final class CtrData {
     List<Map<String, Object>> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       Map<String, Object> m = new LinkedHashMap<>(base.get(i));
-      // ctr/fg.json hashes gender into 10 buckets, where "F" and "M" collide (both 6); "f"/"m" do not
-      m.put("gender", ((String) m.get("gender")).toLowerCase(Locale.ROOT));
       m.put(CONVERSION, converts(first + i, m) ? 1.0 : 0.0);
       out.add(m);
     }
