@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -182,7 +183,7 @@ public final class Trainer {
     Tensor y = out.labels().get(head.label());
     if (y == null) {
       throw new IllegalArgumentException("head '" + head.name() + "' is fitted to label '" + head.label()
-          + "', but the dataset's labels are " + out.labels().keySet()
+          + "', but the dataset's labels are " + new TreeSet<>(out.labels().keySet())
           + "; add the column with Schema.withLabels or fix the head's label");
     }
     if (p.numel() != y.numel()) {
