@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
@@ -18,16 +19,25 @@ import java.util.Map;
  * {@code features} list is written last in the group.
  */
 public final class FgWriter {
-  private static final ObjectWriter PRETTY;
+  /**
+   * Created on first write, not when fg loads: checking configs (the annotation processor's
+   * compile-time path) only reads, and an ObjectMapper's cold start costs more than the parse.
+   */
+  private static final class Writers {
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+    static final ObjectWriter PRETTY;
 
-  static {
-    DefaultIndenter indent = new DefaultIndenter("  ", "\n");
-    DefaultPrettyPrinter pp =
-        new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
-    pp.indentArraysWith(indent);
-    pp.indentObjectsWith(indent);
-    PRETTY = Json.MAPPER.writer(pp);
+    static {
+      DefaultIndenter indent = new DefaultIndenter("  ", "\n");
+      DefaultPrettyPrinter pp =
+          new DefaultPrettyPrinter()
+              .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      pp.indentArraysWith(indent);
+      pp.indentObjectsWith(indent);
+      PRETTY = MAPPER.writer(pp);
+    }
+
+    private Writers() {}
   }
 
   private FgWriter() {}
@@ -95,7 +105,7 @@ public final class FgWriter {
 
   static String compact(Map<String, JsonNode> keys) {
     try {
-      return Json.MAPPER.writeValueAsString(object(keys));
+      return Writers.MAPPER.writeValueAsString(object(keys));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -103,7 +113,7 @@ public final class FgWriter {
 
   private static String pretty(JsonNode node) {
     try {
-      return PRETTY.writeValueAsString(node) + "\n";
+      return Writers.PRETTY.writeValueAsString(node) + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e); // writing a tree to a String cannot fail
     }

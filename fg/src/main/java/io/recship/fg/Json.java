@@ -1,21 +1,31 @@
 package io.recship.fg;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
-/** Shared Jackson setup and the text-level helpers (lowercasing, escaping). */
+/**
+ * Shared Jackson setup and the text-level helpers (lowercasing, escaping).
+ *
+ * <p>Reading uses jackson-core's streaming parser and builds the tree with {@link #NODES}, not an
+ * {@code ObjectMapper}: the annotation processor parses every model's configs in a fresh class
+ * loader per compile, and a mapper's cold start (about 390 classes) cost more than the parse.
+ * The tree is the one {@code ObjectMapper.readTree} built (same node types, key order, duplicate
+ * keys last-wins in the first key's place), and so are the error messages.
+ */
 final class Json {
-  /** Python's json module accepts NaN/Infinity and rejects trailing data; so do we. */
-  static final JsonMapper MAPPER =
-      JsonMapper.builder()
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  /** Python's json module accepts NaN/Infinity (and rejects trailing data: {@link #readTree}). */
+  static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -26,8 +36,8 @@ final class Json {
     if (text.isBlank()) {
       throw FgConfigException.at(file, 1, 1, null, "the file is empty; it must contain a JSON object", null);
     }
-    try {
-      return MAPPER.readTree(text);
+    try (JsonParser parser = FACTORY.createParser(text)) {
+      return readRoot(parser);
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       int line = loc == null ? -1 : loc.getLineNr();
@@ -37,9 +47,84 @@ final class Json {
           "malformed JSON: " + firstLine(e.getOriginalMessage())
               + ". Fix the JSON syntax at this position (a missing comma, quote or bracket is the usual cause)",
           e);
-    } catch (RuntimeException e) {
-      // e.g. stream constraints (absurd nesting or number length)
+    } catch (IOException | RuntimeException e) {
+      // e.g. stream constraints (absurd nesting or number length); a String source has no I/O
       throw FgConfigException.at(file, -1, -1, null, "cannot be parsed as JSON: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** One JSON value and nothing after it; an input without any value is a missing node. */
+  private static JsonNode readRoot(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      return NODES.missingNode();
+    }
+    JsonNode root = readValue(p, t);
+    JsonToken trailing = p.nextToken();
+    if (trailing != null) {
+      // ObjectMapper's FAIL_ON_TRAILING_TOKENS wording, which users have seen in our messages
+      throw new JsonParseException(p,
+          "Trailing token (of type " + trailing + ") found after value (bound as `"
+              + JsonNode.class.getName() + "`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`",
+          p.currentTokenLocation());
+    }
+    return root;
+  }
+
+  /**
+   * The value starting at the current token {@code t}. Recursion depth is bounded by the
+   * parser's nesting limit ({@code StreamReadConstraints}, 1000 by default).
+   */
+  private static JsonNode readValue(JsonParser p, JsonToken t) throws IOException {
+    switch (t) {
+      case START_OBJECT: {
+        ObjectNode o = NODES.objectNode();
+        // nextFieldName, not nextToken, as databind's tree reader: the two report some syntax
+        // errors in different words, and users see this wording in our messages
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+          // replace: a duplicate key keeps its first position with the last value, as readTree did
+          o.replace(name, readValue(p, p.nextToken()));
+        }
+        return o;
+      }
+      case START_ARRAY: {
+        ArrayNode a = NODES.arrayNode();
+        for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+          a.add(readValue(p, v));
+        }
+        return a;
+      }
+      case VALUE_STRING:
+        return NODES.textNode(p.getText());
+      case VALUE_NUMBER_INT:
+        // int, long or BigInteger by magnitude: IntNode/LongNode/BigIntegerNode as readTree made
+        switch (p.getNumberType()) {
+          case INT:
+            return NODES.numberNode(p.getIntValue());
+          case LONG:
+            return NODES.numberNode(p.getLongValue());
+          default:
+            return NODES.numberNode(p.getBigIntegerValue());
+        }
+      case VALUE_NUMBER_FLOAT:
+        // text JSON floats are doubles (NaN/Infinity included); exact types only from binary formats
+        switch (p.getNumberTypeFP()) {
+          case BIG_DECIMAL:
+            return NODES.numberNode(p.getDecimalValue());
+          case FLOAT32:
+            return NODES.numberNode(p.getFloatValue());
+          default:
+            return NODES.numberNode(p.getDoubleValue());
+        }
+      case VALUE_TRUE:
+        return NODES.booleanNode(true);
+      case VALUE_FALSE:
+        return NODES.booleanNode(false);
+      case VALUE_NULL:
+        return NODES.nullNode();
+      default:
+        // END_* and FIELD_NAME cannot start a value; VALUE_EMBEDDED_OBJECT needs a binary format
+        throw new JsonParseException(p, "unexpected token " + t, p.currentTokenLocation());
     }
   }
 

@@ -31,7 +31,7 @@ final class Locator {
       }
     }
     Map<String, JsonLocation> found = new HashMap<>();
-    try (JsonParser parser = Json.MAPPER.createParser(text)) {
+    try (JsonParser parser = Json.FACTORY.createParser(text)) {
       if (parser.nextToken() != null) {
         walk(parser, "", wanted, found);
       }
