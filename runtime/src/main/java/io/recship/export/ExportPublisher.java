@@ -136,14 +136,7 @@ final class ExportPublisher implements AutoCloseable {
   Outcome publish(String modelName) {
     try {
       List<ExportedFile> files = ExportManifest.describe(staging, hashes);
-      new ExportManifest(
-              ExportManifest.FORMAT,
-              ExportManifest.FORMAT_VERSION,
-              modelName,
-              Instant.now().toString(),
-              count,
-              files)
-          .writeTo(staging);
+      writeManifest(staging, modelName, files);
       fsyncDir(staging);
       try (ExportLock ignored = publishLock()) {
         if (count == 1) {
@@ -202,14 +195,7 @@ final class ExportPublisher implements AutoCloseable {
         }
       }
       all.sort(Comparator.comparing(ExportedFile::path));
-      new ExportManifest(
-              ExportManifest.FORMAT,
-              ExportManifest.FORMAT_VERSION,
-              modelName,
-              Instant.now().toString(),
-              count,
-              all)
-          .writeTo(assembly);
+      writeManifest(assembly, modelName, all);
       fsyncDir(assembly);
       swapIn(assembly);
       for (int r = 0; r < count; r++) {
@@ -219,6 +205,18 @@ final class ExportPublisher implements AutoCloseable {
     } finally {
       deleteQuietly(assembly);
     }
+  }
+
+  private void writeManifest(Path dir, String modelName, List<ExportedFile> files)
+      throws IOException {
+    new ExportManifest(
+            ExportManifest.FORMAT,
+            ExportManifest.FORMAT_VERSION,
+            modelName,
+            Instant.now().toString(),
+            count,
+            files)
+        .writeTo(dir);
   }
 
   private static void linkOrCopy(Path from, Path to) throws IOException {
