@@ -24,16 +24,6 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 all checks pass, 1 a check failed, 2 not an export folder (or its JSON files do not parse)."
     })
 final class InspectCommand implements Callable<Integer> {
-  enum Format {
-    TEXT,
-    JSON;
-
-    @Override
-    public String toString() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DIR", description = "The export folder (the exporter's exportDir).")
@@ -41,7 +31,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (for people) or json (one object). Default: ${DEFAULT-VALUE}.")
-  Format format = Format.TEXT;
+  OutputFormat format = OutputFormat.TEXT;
 
   @Override
   public Integer call() {
@@ -55,7 +45,7 @@ final class InspectCommand implements Callable<Integer> {
       err.flush();
       return RecShipCli.UNREADABLE;
     }
-    if (format == Format.JSON) {
+    if (format == OutputFormat.JSON) {
       out.println(json(report));
     } else {
       printText(out, report);

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -71,16 +70,6 @@ final class ValidateCommand implements Callable<Integer> {
     }
   }
 
-  enum Format {
-    TEXT,
-    JSON;
-
-    @Override
-    public String toString() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--fg", required = true, paramLabel = "FILE", description = "The fg.json to check.")
@@ -106,7 +95,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (for people) or json (an array of findings). Default: ${DEFAULT-VALUE}.")
-  Format format = Format.TEXT;
+  OutputFormat format = OutputFormat.TEXT;
 
   @Override
   public Integer call() {
@@ -126,7 +115,7 @@ final class ValidateCommand implements Callable<Integer> {
       return RecShipCli.UNREADABLE;
     }
     boolean errors = RuleChecker.hasErrors(findings);
-    if (format == Format.JSON) {
+    if (format == OutputFormat.JSON) {
       out.println(FindingsJson.write(findings));
     } else {
       printText(out, findings, errors ? null : blocks(fgSource, mcSource, options));
