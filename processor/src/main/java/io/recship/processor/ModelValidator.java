@@ -76,9 +76,9 @@ final class ModelValidator {
   Result validate(TypeElement model, boolean lastRound) {
     Report report = new Report(messager);
     AnnotationMirror recModel = mirror(model, RecModel.class);
-    RecModel declared = model.getAnnotation(RecModel.class);
-    if (recModel == null || declared == null) {
-      return Result.INVALID;
+    Declared declared = recModel == null ? null : declared(recModel);
+    if (declared == null) {
+      return Result.INVALID; // javac reports the malformed annotation itself
     }
     List<Element> sparseMembers = annotatedMembers(model, SparseArch.class);
     List<Element> denseMembers = annotatedMembers(model, DenseArch.class);
@@ -143,7 +143,7 @@ final class ModelValidator {
   // ---------------------------------------------------------------- fg / mc
 
   private void checkConfig(
-      TypeElement model, AnnotationMirror recModel, RecModel declared, Report report) {
+      TypeElement model, AnnotationMirror recModel, Declared declared, Report report) {
     AnnotationValue fgValue = value(recModel, "fg");
     AnnotationValue mcValue = value(recModel, "mc");
     boolean named = true;
@@ -177,7 +177,7 @@ final class ModelValidator {
       for (Element member : type.getEnclosedElements()) {
         boolean candidate = member.getKind() == ElementKind.FIELD
             || member.getKind() == ElementKind.METHOD;
-        if (candidate && member.getAnnotation(annotation) != null) {
+        if (candidate && mirror(member, annotation) != null) {
           // keyed so that an override does not count twice
           found.putIfAbsent(member.getKind() + " " + member.getSimpleName(), member);
         }
@@ -329,9 +329,9 @@ final class ModelValidator {
       return;
     }
     for (Element member : sparseMembers) {
-      SparseArch sparse = member.getAnnotation(SparseArch.class);
-      if (sparse != null && sparse.splitSeq()) {
-        AnnotationMirror mirror = mirror(member, SparseArch.class);
+      AnnotationMirror mirror = mirror(member, SparseArch.class);
+      if (mirror != null
+          && Boolean.TRUE.equals(valueWithDefault(mirror, "splitSeq").getValue())) {
         report.error("[RTP-SEQSPLIT] @SparseArch(splitSeq = true) is not allowed for main-search"
             + " RTP export: the dense input must be one flat map of blocks; build the sparse arch"
             + " with SparseModel.fromFg(fg) and drop splitSeq, or use @RecModel(target = RECIS)",
@@ -351,7 +351,7 @@ final class ModelValidator {
     List<ExecutableElement> annotated = new ArrayList<>();
     for (TypeElement type = dense; type != null; type = superclass(type)) {
       for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-        if (method.getAnnotation(ExportOutput.class) != null
+        if (mirror(method, ExportOutput.class) != null
             && annotated.stream().noneMatch(m -> elements.overrides(m, method, dense))) {
           annotated.add(method);
         }
@@ -446,7 +446,12 @@ final class ModelValidator {
       ok = false;
     }
 
-    List<String> names = List.of(method.getAnnotation(ExportOutput.class).value());
+    List<String> names = new ArrayList<>();
+    if (valueWithDefault(exportOutput, "value").getValue() instanceof List<?> values) {
+      for (Object name : values) {
+        names.add(String.valueOf(((AnnotationValue) name).getValue()));
+      }
+    }
     ok &= checkOutputNames(names, arity, method, exportOutput, where, report);
     return ok ? new ModelDescriptor.Forward(method.getSimpleName().toString(), takesMap,
         recordType, List.copyOf(accessors), names) : null;
@@ -546,6 +551,38 @@ final class ModelValidator {
     }
     return ((DeclaredType) type).getTypeArguments().stream()
         .allMatch(arg -> typeAccessibleFrom(arg, pkg));
+  }
+
+  /** What {@code @RecModel} declares, with defaults filled in. */
+  private record Declared(String fg, String mc, Target target, boolean lowerCase) {}
+
+  /**
+   * Reads {@code @RecModel} from its mirror rather than through {@code getAnnotation}, which would
+   * build a proxy class in every compile; null if javac could not resolve a value.
+   */
+  private @Nullable Declared declared(AnnotationMirror recModel) {
+    Object fg = valueWithDefault(recModel, "fg").getValue();
+    Object mc = valueWithDefault(recModel, "mc").getValue();
+    Object target = valueWithDefault(recModel, "target").getValue();
+    Object lowerCase = valueWithDefault(recModel, "lowerCase").getValue();
+    if (!(fg instanceof String fgName) || !(mc instanceof String mcName)
+        || !(target instanceof VariableElement targetConstant)
+        || !(lowerCase instanceof Boolean lower)) {
+      return null;
+    }
+    return new Declared(fgName, mcName,
+        Target.valueOf(targetConstant.getSimpleName().toString()), lower);
+  }
+
+  /** The value of {@code name}, as written or defaulted. */
+  private AnnotationValue valueWithDefault(AnnotationMirror mirror, String name) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
+        elements.getElementValuesWithDefaults(mirror).entrySet()) {
+      if (entry.getKey().getSimpleName().contentEquals(name)) {
+        return entry.getValue();
+      }
+    }
+    throw new IllegalStateException("@" + mirror.getAnnotationType() + " has no element " + name);
   }
 
   private static @Nullable AnnotationMirror mirror(
