@@ -330,8 +330,8 @@ class ModelCheckpointTest {
   void tableWhoseDimDiffersFromTheFgIsRefusedBeforeAnythingChanges() {
     Path d = saved();
     String fg = SyntheticCtr.resource("fg.json").text()
-        .replace("\"hash_bucket_size\": 10, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}",
-            "\"hash_bucket_size\": 10, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 6}"); // gender 4 -> 6
+        .replace("\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}",
+            "\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 6}"); // gender 4 -> 6
     FeatureGenerator changed = FeatureGenerator.load(
         new ConfigSource("fg.json", fg), SyntheticCtr.resource("mc.json"), FgOptions.DEFAULT);
     SparseModel sparse = SparseModel.fromFg(changed);
