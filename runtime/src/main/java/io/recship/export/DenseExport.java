@@ -84,10 +84,11 @@ final class DenseExport {
     try (TracedModule t =
         Trace.trace(className, trace, plan.dense(), plan.outputNames(), checkedForward(plan))) {
       log.info(
-          "export dense: traced {} ops on {} rows, inputs {}, outputs {}",
+          "export dense: traced {} ops on {} rows, inputs {}{}, outputs {}",
           t.graph().nodes().size(),
           trace.batchSize(),
           t.inputNames(),
+          t.droppedInputs().isEmpty() ? "" : " (no output uses " + t.droppedInputs() + ": dropped)",
           t.outputNames());
       try {
         t.writeTo(archive);

@@ -79,21 +79,28 @@ final class Recorder implements OpObserver {
     return names.get(t);
   }
 
-  /** Nodes in execution order, marking those no output depends on. */
-  List<TracedGraph.Node> nodes(List<String> outputExpressions) {
+  /**
+   * Every name the outputs depend on, directly or through ops: node values, forward arguments
+   * and module attributes.
+   */
+  Set<String> reachable(List<String> outputExpressions) {
     Set<String> live = new HashSet<>(outputExpressions);
-    boolean[] isLive = new boolean[pending.size()];
     for (int i = pending.size() - 1; i >= 0; i--) {
       Pending p = pending.get(i);
       if (live.contains(p.value())) {
-        isLive[i] = true;
         live.addAll(p.operands());
       }
     }
+    return live;
+  }
+
+  /** Nodes in execution order, marking those no output depends on. */
+  List<TracedGraph.Node> nodes(List<String> outputExpressions) {
+    Set<String> live = reachable(outputExpressions);
     List<TracedGraph.Node> out = new ArrayList<>(pending.size());
     for (int i = 0; i < pending.size(); i++) {
       Pending p = pending.get(i);
-      out.add(new TracedGraph.Node(p.value(), p.op(), p.expression(), p.shape(), p.dtype(), p.callSite(), isLive[i]));
+      out.add(new TracedGraph.Node(p.value(), p.op(), p.expression(), p.shape(), p.dtype(), p.callSite(), live.contains(p.value())));
     }
     return out;
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,7 +26,8 @@ import java.util.function.Function;
  * }</pre>
  *
  * <ul>
- *   <li>Blocks become {@code forward} arguments in sorted block-name order.
+ *   <li>Blocks become {@code forward} arguments in sorted block-name order; a block no output
+ *       depends on is dropped, as RecIS' {@code RemoveUselessNodes} drops unused placeholders.
  *   <li>Every parameter and buffer of {@code dense} becomes a module attribute (parameters listed
  *       in {@code __parameters__}), named from its state-dict name: {@code tower.0.weight} is
  *       {@code self.tower_0_weight} ({@link TracedModule#attributeNames()} keeps the mapping).
@@ -115,7 +117,23 @@ public final class Trace {
         exprs.add(expr);
         graphOutputs.add(new TracedGraph.Output(outNames.get(i), expr, o.shape(), o.dtype()));
       }
-      TracedGraph graph = new TracedGraph(graphInputs, attributes, recorder.nodes(exprs), graphOutputs);
+      // RecIS' RemoveUselessNodes: only the blocks the outputs depend on become arguments
+      Set<String> reachable = recorder.reachable(exprs);
+      List<TracedGraph.Input> usedInputs = new ArrayList<>();
+      for (TracedGraph.Input in : graphInputs) {
+        if (reachable.contains(in.argName())) {
+          usedInputs.add(in);
+        }
+      }
+      if (usedInputs.isEmpty()) {
+        throw new TraceException(
+            "input",
+            CallSite.current(),
+            "the outputs " + outNames + " of " + className + " depend on none of the input blocks "
+                + inputs.names() + "; a graph without inputs cannot keep a dynamic batch"
+                + " dimension. Compute the outputs from the blocks the forward receives");
+      }
+      TracedGraph graph = new TracedGraph(usedInputs, attributes, recorder.nodes(exprs), graphOutputs);
       List<Tensor> eager = new ArrayList<>();
       for (Tensor o : outs) {
         eager.add(owner.adopt(o.copy()));

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -39,6 +40,7 @@ public final class TracedModule implements AutoCloseable {
   private final Map<String, String> attributeNames;
   private final Module dense;
   private final Function<Blocks, List<Tensor>> forward;
+  private final Blocks traceBatch;
   private final Blocks traceInputs;
   private final List<Tensor> eagerOutputs;
   private final TensorScope owner;
@@ -50,7 +52,7 @@ public final class TracedModule implements AutoCloseable {
       Map<String, String> attributeNames,
       Module dense,
       Function<Blocks, List<Tensor>> forward,
-      Blocks traceInputs,
+      Blocks traceBatch,
       List<Tensor> eagerOutputs,
       TensorScope owner) {
     this.className = className;
@@ -58,7 +60,12 @@ public final class TracedModule implements AutoCloseable {
     this.attributeNames = Map.copyOf(attributeNames);
     this.dense = dense;
     this.forward = forward;
-    this.traceInputs = traceInputs;
+    this.traceBatch = traceBatch;
+    Map<String, Tensor> used = new LinkedHashMap<>();
+    for (TracedGraph.Input in : graph.inputs()) {
+      used.put(in.blockName(), traceBatch.get(in.blockName()));
+    }
+    this.traceInputs = Blocks.of(used);
     this.eagerOutputs = List.copyOf(eagerOutputs);
     this.owner = owner;
     this.spec = buildSpec();
@@ -98,9 +105,16 @@ public final class TracedModule implements AutoCloseable {
     return graph;
   }
 
-  /** The block names, in forward-argument (sorted) order. */
+  /** The blocks the graph takes, in forward-argument (sorted) order: those the outputs use. */
   public List<String> inputNames() {
     return traceInputs.names();
+  }
+
+  /** Blocks the forward received but no output depends on; not graph arguments. */
+  public List<String> droppedInputs() {
+    List<String> dropped = new ArrayList<>(traceBatch.names());
+    dropped.removeAll(traceInputs.names());
+    return dropped;
   }
 
   /** The output names, in declared order. */
@@ -118,7 +132,7 @@ public final class TracedModule implements AutoCloseable {
     return eagerOutputs;
   }
 
-  /** The trace batch (copies owned by this object). */
+  /** The trace batch as the graph takes it: the {@link #inputNames} blocks (owned by this object). */
   public Blocks traceInputs() {
     return traceInputs;
   }
@@ -137,7 +151,7 @@ public final class TracedModule implements AutoCloseable {
   public String graphText() {
     StringBuilder b = new StringBuilder();
     b.append("# traced graph of ").append(className).append(" (trace batch size ")
-        .append(traceInputs.batchSize()).append(")\n");
+        .append(traceBatch.batchSize()).append(")\n");
     b.append(graph.render());
     b.append("\n# generated TorchScript (code/__torch__ of the archive)\n");
     b.append(spec.source());
@@ -165,13 +179,13 @@ public final class TracedModule implements AutoCloseable {
    * @throws IllegalArgumentException if {@code otherBatch} has the trace batch size or other blocks
    */
   public ValidationReport validate(Path archive, Blocks otherBatch) {
-    if (!otherBatch.names().equals(traceInputs.names())) {
+    if (!otherBatch.names().equals(traceBatch.names())) {
       throw new IllegalArgumentException(
-          "validation batch has blocks " + otherBatch.names() + " but the trace had " + traceInputs.names());
+          "validation batch has blocks " + otherBatch.names() + " but the trace had " + traceBatch.names());
     }
-    if (otherBatch.batchSize() == traceInputs.batchSize()) {
+    if (otherBatch.batchSize() == traceBatch.batchSize()) {
       throw new IllegalArgumentException(
-          "validation batch must differ in size from the trace batch (" + traceInputs.batchSize()
+          "validation batch must differ in size from the trace batch (" + traceBatch.batchSize()
               + " rows) so a baked-in batch size shows up; pass a batch of another size");
     }
     List<ValidationReport.Check> checks = new ArrayList<>();
@@ -199,8 +213,8 @@ public final class TracedModule implements AutoCloseable {
 
   private List<ValidationReport.Check> compare(ScriptModel model, Blocks batch, List<Tensor> expected) {
     List<NDArray> args = new ArrayList<>();
-    for (String name : batch.names()) {
-      args.add(batch.get(name).toNDArray());
+    for (TracedGraph.Input in : graph.inputs()) {
+      args.add(batch.get(in.blockName()).toNDArray());
     }
     List<ValidationReport.Check> checks = new ArrayList<>();
     try (NDManager results = NDManager.newBaseManager("PyTorch")) {

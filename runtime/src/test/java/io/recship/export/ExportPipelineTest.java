@@ -179,6 +179,38 @@ class ExportPipelineTest {
   }
 
   @Test
+  void aBlockNoOutputUsesIsLeftOutOfTheGraphAndTheInputFilesAsRecisDoes() throws IOException {
+    Path out = tmp.resolve("export");
+    // a forward that reads only the user block: 'item' is an unused placeholder
+    DenseForward userOnly = b -> {
+      Tensor u = model.userTower.forward(b.get("user")).relu();
+      return List.of(u.narrow(1, 0, 1).sigmoid(), u.narrow(1, 1, 1).sigmoid());
+    };
+    ExportJob userOnlyJob = new ExportJob("io.recship.export.TinyModel", TinyModel.fg(), false,
+        () -> TinyModel.blocks(7, 20), model, userOnly, List.of("ctr", "cvr"), ckpt, out, null,
+        "fx_user_model", "user_model", false, 0, 1, false, null);
+    try (TensorScope s = TensorScope.open()) {
+      assertThat(ExportRun.run(userOnlyJob).published()).isTrue();
+    }
+    Path fx = out.resolve("fx_user_model");
+    assertThat(JSON.readTree(fx.resolve("params_order.json").toFile()).toString()).isEqualTo("[\"user\"]");
+    assertThat(fieldNames(JSON.readTree(fx.resolve("inputs_dict_lite.json").toFile()))).containsExactly("user");
+    assertThat(fieldNames(JSON.readTree(fx.resolve("inputs_dict.json").toFile()))).containsExactly("user");
+    assertThat(Files.readString(fx.resolve("graph.txt"))).contains("user: Tensor)").doesNotContain("item: Tensor");
+    try (ScriptModel sm = ScriptModel.load(fx.resolve("user_model.pt"));
+        NDManager m = NDManager.newBaseManager("PyTorch");
+        TensorScope s = TensorScope.open()) {
+      Blocks b = TinyModel.blocks(99, 5);
+      NDList got = sm.forward(m, List.of(b.get("user").toNDArray()));
+      assertThat(Tensor.wrap(got.get(1)).toFloatArray())
+          .containsExactly(userOnly.apply(b).get(1).toFloatArray(), within(1e-6f));
+    }
+    try (io.recship.serving.ExportedModel served = io.recship.serving.ExportedModel.load(out)) {
+      assertThat(served.inputNames()).containsExactly("user");
+    }
+  }
+
+  @Test
   void aCheckpointDigestThatDoesNotMatchItsFileFailsExportedModelLoadNamingTheFile()
       throws IOException {
     Path sidecar = io.recship.checkpoint.DigestSidecar.sidecarOf(ckpt.resolve("model-000000-of-000001.safetensors"));

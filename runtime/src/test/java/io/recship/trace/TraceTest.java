@@ -178,6 +178,48 @@ class TraceTest {
   }
 
   @Test
+  void blocksNoOutputDependsOnAreDroppedFromTheGraphAsRecisDoes(@TempDir Path dir) throws Exception {
+    Map<String, long[]> rows = Map.of("user", new long[] {16}, "item", new long[] {8}, "unused", new long[] {4});
+    try (CtrCvrDense m = new CtrCvrDense()) {
+      // reads 'unused' and even computes with it, but no output depends on the result
+      TracedModule t = Trace.trace("recs.CtrCvrDense", Batches.random(1, 6, rows), m, List.of("ctr", "cvr"), in -> {
+        in.get("unused").relu();
+        CtrCvrDense.CtrCvr r = m.forward(in);
+        return List.of(r.ctr(), r.cvr());
+      });
+      try (t) {
+        assertThat(t.inputNames()).containsExactly("item", "user");
+        assertThat(t.droppedInputs()).containsExactly("unused");
+        assertThat(t.traceInputs().names()).containsExactly("item", "user");
+        assertThat(t.source()).contains("item: Tensor,", "user: Tensor)").doesNotContain("unused");
+        Path archive = dir.resolve("m.pt");
+        t.writeTo(archive);
+        // the validation batch is what the forward receives: all three blocks
+        ValidationReport r = t.validate(archive, Batches.random(2, 5, rows));
+        assertThat(r.checks()).hasSize(4);
+        try (ScriptModel loaded = ScriptModel.load(archive); NDManager nd = NDManager.newBaseManager("PyTorch")) {
+          Blocks b = Batches.random(3, 4, rows);
+          NDList out = loaded.forward(nd, b.get("item").toNDArray(), b.get("user").toNDArray());
+          m.eval(); // dropout off, as in the trace
+          assertThat(Tensor.wrap(out.get(0)).toFloatArray())
+              .containsExactly(m.forward(b).ctr().toFloatArray(), within(1e-6f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void outputsThatDependOnNoInputBlockFailTheTrace() {
+    try (Mlp mlp = Mlp.of(4, 2)) {
+      Blocks batch = Batches.random(1, 3, Map.of("x", new long[] {4}));
+      assertThatThrownBy(() -> Trace.trace("Const", batch, mlp, List.of("score"),
+              in -> List.of(mlp.parameters().get(0).value().sigmoid())))
+          .isInstanceOf(TraceException.class)
+          .hasMessageContaining("the outputs [score] of Const depend on none of the input blocks [x]");
+    }
+  }
+
+  @Test
   void aTensorCreatedFromNothingInsideTheForwardFailsWithOpAndCallSite() {
     try (Mlp mlp = Mlp.of(4, 2)) {
       Blocks batch = Batches.random(1, 3, Map.of("x", new long[] {4}));
