@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ExportPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExportPublisher.class);
+  /** {@code <runKey>-r<rank>-of-<count>}, after {@code .<name>.recship-part-}. */
+  private static final Pattern PART = Pattern.compile(".+-r(\\d+)-of-\\d+");
 
   private final Path exportDir;
   private final Path parent;
@@ -281,6 +285,18 @@ final class ExportPublisher implements AutoCloseable {
     try (ExportLock ignored = publishLock()) {
       for (Path p : siblings("." + name + ".recship-tmp-assemble-")) {
         deleteQuietly(p);
+      }
+      // This rank's finished part of an earlier run (another checkpoint or shard count) can never
+      // be assembled with this run; its other ranks' parts go when those ranks run again.
+      String parts = "." + name + ".recship-part-";
+      Path current = partDir(rank);
+      for (Path p : siblings(parts)) {
+        Matcher m = PART.matcher(p.getFileName().toString().substring(parts.length()));
+        if (m.matches() && Integer.parseInt(m.group(1)) == rank && !p.equals(current)) {
+          log.warn("removing {}: shard rank {}'s part of an earlier export run, superseded by this"
+              + " one", p, rank);
+          deleteQuietly(p);
+        }
       }
       List<Path> olds = siblings("." + name + ".recship-old-");
       for (Path old : olds) {

@@ -128,6 +128,31 @@ class ExportPublisherTest {
   }
 
   @Test
+  void aRankDropsItsOwnFinishedPartOfAnEarlierRunButNotOtherRanksParts() throws IOException {
+    Path out = tmp.resolve("out");
+    // rank 0 of an earlier run (another checkpoint) finished; its rank 1 crashed
+    Path oldPart0 = tmp.resolve(".out.recship-part-oldrun-r0-of-2");
+    Path oldPart1OfThree = tmp.resolve(".out.recship-part-oldrun-r1-of-3");
+    write(oldPart0.resolve(ExportManifest.FILE_NAME), "{}");
+    write(oldPart1OfThree.resolve(ExportManifest.FILE_NAME), "{}");
+    try (ExportPublisher r0 = ExportPublisher.open(out, 0, 2, false, "run")) {
+      assertThat(oldPart0).doesNotExist();
+      assertThat(oldPart1OfThree).exists(); // rank 1's, removed when rank 1 runs
+      write(r0.staging().resolve("model-000000-of-000002.safetensors"), "zero");
+      write(r0.staging().resolve("fg.json"), "{}");
+      assertThat(r0.publish("m").waitingForRanks()).containsExactly(1);
+    }
+    try (ExportPublisher r1 = ExportPublisher.open(out, 1, 2, false, "run")) {
+      assertThat(oldPart1OfThree).doesNotExist();
+      assertThat(tmp.resolve(".out.recship-part-run-r0-of-2")).exists(); // this run's: kept
+      write(r1.staging().resolve("model-000001-of-000002.safetensors"), "one");
+      assertThat(r1.publish("m").published()).isTrue();
+    }
+    assertThat(ExportManifest.verify(out).files()).hasSize(3);
+    assertThat(siblings()).noneMatch(n -> n.contains("recship-part") || n.contains("recship-tmp"));
+  }
+
+  @Test
   void restoresThePreviousExportWhenAnOverwriteWasKilledBetweenItsRenames() throws IOException {
     Path out = tmp.resolve("out");
     try (ExportPublisher p = ExportPublisher.open(out, 0, 1, false, "run")) {
