@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * Writes safetensors files by streaming: the header is computed from the specs alone, then each
- * tensor's {@link TensorData} writes its elements through a 1 MiB buffer straight to the file, so
+ * tensor's {@link TensorSource} writes its elements through a 1 MiB buffer straight to the file, so
  * saving a table never needs a second in-memory copy of it.
  *
  * <p>Layout (as RecIS' {@code TableWriter} writes it): 8-byte little-endian header length, a
@@ -84,7 +84,7 @@ public final class SafetensorsWriter {
           if (got != e.spec().byteSize()) {
             throw new IllegalStateException(
                 "tensor '" + current + "' wrote " + got + " bytes but its spec " + e.spec()
-                    + " needs " + e.spec().byteSize() + " (the TensorData does not match the shape)");
+                    + " needs " + e.spec().byteSize() + " (the TensorSource does not match the shape)");
           }
         }
         sha256 = sink.finish();

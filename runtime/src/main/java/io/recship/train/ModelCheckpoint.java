@@ -7,9 +7,9 @@ import io.recship.checkpoint.SafetensorsReader;
 import io.recship.checkpoint.SafetensorsWriter;
 import io.recship.checkpoint.SparseCheckpointReader;
 import io.recship.checkpoint.SparseCheckpointWriter;
-import io.recship.checkpoint.TensorData;
 import io.recship.checkpoint.TensorEntry;
 import io.recship.checkpoint.TensorInfo;
+import io.recship.checkpoint.TensorSource;
 import io.recship.checkpoint.TensorSpec;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
@@ -96,7 +96,7 @@ public final class ModelCheckpoint {
       Parameter p = e.getValue();
       TensorSpec spec = new TensorSpec(e.getKey(), SafeDType.F32, p.shape());
       denseMeta.add(spec);
-      denseEntries.add(new TensorEntry(spec, sink -> TensorData.ofFloats(p.toFloatArray()).writeTo(sink)));
+      denseEntries.add(new TensorEntry(spec, sink -> TensorSource.ofFloats(p.toFloatArray()).writeTo(sink)));
     }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
@@ -113,7 +113,7 @@ public final class ModelCheckpoint {
       meta.put(DENSE_OPT_PREFIX + "lr", Double.toString(denseOptState.learningRate()));
       for (OptimizerState.Slot slot : denseOptState.slots()) {
         denseEntries.add(new TensorEntry(new TensorSpec(DENSE_OPT_PREFIX + slot.key(), SafeDType.F32, slot.shape()),
-            sink -> TensorData.ofFloats(slot.values()).writeTo(sink)));
+            sink -> TensorSource.ofFloats(slot.values()).writeTo(sink)));
       }
     }
     SparseCheckpointWriter.write(dir, new ArrayList<>(sparse.tables().values()), denseMeta);
