@@ -1,8 +1,13 @@
 package io.recship.bench.processor;
 
+import com.sun.source.util.JavacTask;
+import com.sun.source.util.TaskEvent;
+import com.sun.source.util.TaskListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,11 +107,17 @@ public final class ProcessorCompileRatio {
       long[] empty = new long[runs];
       long[] exportersOnly = new long[runs];
       long[] with = new long[runs];
+      long[] emptyRound = new long[runs];
+      long[] withRound = new long[runs];
       for (int i = 0; i < runs; i++) {
-        without[i] = compile(compile, javac, work, sources, plain);
-        empty[i] = compile(compile, javac, work, sources, floor);
-        exportersOnly[i] = compile(compile, javac, work, withExporters, plain);
-        with[i] = compile(compile, javac, work, sources, processed);
+        without[i] = compile(compile, javac, work, sources, plain).wallNanos();
+        Timing e = compile(compile, javac, work, sources, floor);
+        empty[i] = e.wallNanos();
+        emptyRound[i] = e.firstRoundCpuNanos();
+        exportersOnly[i] = compile(compile, javac, work, withExporters, plain).wallNanos();
+        Timing w = compile(compile, javac, work, sources, processed);
+        with[i] = w.wallNanos();
+        withRound[i] = w.firstRoundCpuNanos();
       }
       double medianWithout = median(without) / 1e6;
       double medianEmpty = median(empty) / 1e6;
@@ -132,6 +143,16 @@ public final class ProcessorCompileRatio {
       System.out.printf(Locale.ROOT, "  compiling the %d exporters as plain sources adds %.0f ms"
               + " (models + exporters without a processor: median %.0f ms)%n",
           generated, medianExporters - medianWithout, medianExporters);
+      if (!freshJvm) {
+        // steadier than wall time on a shared machine: only this thread's CPU, only the round
+        // where the processor checks and generates (no other compile phases, no JIT threads)
+        double roundEmpty = median(emptyRound) / 1e6;
+        double roundWith = median(withRound) / 1e6;
+        System.out.printf(Locale.ROOT, "  first processing round, javac thread CPU: empty-file"
+                + " processor median %.0f ms, RecShip median %.0f ms (RecShip's checks and"
+                + " generation: %.0f ms)%n",
+            roundEmpty, roundWith, roundWith - roundEmpty);
+      }
       System.out.printf(Locale.ROOT, "ratio with/without: %.2fx (target < 1.30x): %s;"
               + " floor (empty-file processor) %.2fx, RecShip's share above it %.2fx%n",
           ratio, ratio < 1.3 ? "OK" : "ABOVE TARGET", medianEmpty / medianWithout,
@@ -151,18 +172,27 @@ public final class ProcessorCompileRatio {
     }
   }
 
-  /** One javac run; true if it succeeded. */
+  /** One javac run. */
   private interface Compile {
-    boolean run(JavaCompiler javac, List<String> options, List<Path> sources,
+    Outcome run(JavaCompiler javac, List<String> options, List<Path> sources,
         DiagnosticCollector<JavaFileObject> diagnostics) throws IOException;
   }
 
   /**
-   * Compiles into a fresh output folder holding the fg/mc resources, as Maven's
-   * process-resources leaves them in target/classes before javac runs; returns the nanoseconds
-   * javac took (preparing the folders is not timed).
+   * Whether javac succeeded, and the CPU its thread spent in the first annotation-processing
+   * round (-1 when not measured: no processor, or javac in another process).
    */
-  private static long compile(Compile compile, JavaCompiler javac, Path work, List<Path> sources,
+  private record Outcome(boolean ok, long firstRoundCpuNanos) {}
+
+  /** A timed compile: wall time, and {@link Outcome#firstRoundCpuNanos}. */
+  private record Timing(long wallNanos, long firstRoundCpuNanos) {}
+
+  /**
+   * Compiles into a fresh output folder holding the fg/mc resources, as Maven's
+   * process-resources leaves them in target/classes before javac runs; times javac only, not
+   * preparing the folders.
+   */
+  private static Timing compile(Compile compile, JavaCompiler javac, Path work, List<Path> sources,
       List<String> options) throws IOException {
     Path out = work.resolve("out");
     Path gen = work.resolve("gen");
@@ -174,12 +204,12 @@ public final class ProcessorCompileRatio {
     all.addAll(List.of("-d", out.toString(), "-s", gen.toString(), "-implicit:none"));
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     long start = System.nanoTime();
-    boolean ok = compile.run(javac, all, sources, diagnostics);
+    Outcome outcome = compile.run(javac, all, sources, diagnostics);
     long elapsed = System.nanoTime() - start;
-    if (!ok) {
+    if (!outcome.ok()) {
       throw new IllegalStateException("compilation failed: " + diagnostics.getDiagnostics());
     }
-    return elapsed;
+    return new Timing(elapsed, outcome.firstRoundCpuNanos());
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
@@ -196,17 +226,42 @@ public final class ProcessorCompileRatio {
   }
 
   /** maven-compiler-plugin's default: javax.tools in this JVM. */
-  private static boolean inProcess(JavaCompiler javac, List<String> options, List<Path> sources,
+  private static Outcome inProcess(JavaCompiler javac, List<String> options, List<Path> sources,
       DiagnosticCollector<JavaFileObject> diagnostics) throws IOException {
     try (StandardJavaFileManager files =
         javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      return javac.getTask(null, files, diagnostics, options, null,
-          files.getJavaFileObjectsFromPaths(sources)).call();
+      JavacTask task = (JavacTask) javac.getTask(null, files, diagnostics, options, null,
+          files.getJavaFileObjectsFromPaths(sources));
+      FirstRoundCpu round = new FirstRoundCpu();
+      task.addTaskListener(round);
+      boolean ok = task.call();
+      return new Outcome(ok, round.cpuNanos);
+    }
+  }
+
+  /** The CPU time of javac's thread (this one, in-process) in the first processing round. */
+  private static final class FirstRoundCpu implements TaskListener {
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private long startedAt = -1;
+    long cpuNanos = -1;
+
+    @Override
+    public void started(TaskEvent e) {
+      if (e.getKind() == TaskEvent.Kind.ANNOTATION_PROCESSING_ROUND && startedAt < 0) {
+        startedAt = threads.getCurrentThreadCpuTime();
+      }
+    }
+
+    @Override
+    public void finished(TaskEvent e) {
+      if (e.getKind() == TaskEvent.Kind.ANNOTATION_PROCESSING_ROUND && cpuNanos < 0) {
+        cpuNanos = threads.getCurrentThreadCpuTime() - startedAt;
+      }
     }
   }
 
   /** A one-module build: the JDK's javac launcher, a new JVM per compile. */
-  private static boolean forked(JavaCompiler javac, List<String> options, List<Path> sources,
+  private static Outcome forked(JavaCompiler javac, List<String> options, List<Path> sources,
       DiagnosticCollector<JavaFileObject> diagnostics) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
@@ -220,7 +275,7 @@ public final class ProcessorCompileRatio {
       if (exit != 0) {
         System.err.println(output);
       }
-      return exit == 0;
+      return new Outcome(exit == 0, -1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while javac ran", e);
