@@ -86,7 +86,7 @@ final class FeatureOp {
    * writes it: an Integer feature with gen_key_type hash has no other meaning in RecIS (its hash
    * kernels only take bytes).
    */
-  private static String text(Object v) {
+  static String text(Object v) {
     if (v instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
       return Long.toString(d.longValue());
     }
