@@ -41,8 +41,8 @@ import javax.tools.ToolProvider;
  * <p>Each model is user code of a realistic size: the model class builds its archs from the
  * FeatureGenerator, the dense net has two towers, a layer norm, a shared MLP and two heads, and a
  * forward of about fifteen lines. The processor run also compiles the N exporters it generates:
- * that is the cost a user sees. Each mode is warmed up, then the two alternate and the medians
- * are compared, so machine noise hits both alike.
+ * that is the cost a user sees. Each mode is warmed up, then the modes alternate and the medians
+ * are compared, so machine noise hits them alike.
  */
 public final class ProcessorCompileRatio {
   private static final String PROCESSOR = "io.recship.processor.RecModelProcessor";
