@@ -36,7 +36,7 @@ public final class FeatureGenerator {
     for (FgIndex.Slot s : index.slots) {
       if (s.fullName != null && used.contains(s.fullName)) {
         String seqName = s.seq == null ? null : s.seq.sequenceName();
-        ResolvedFeature r = new ResolvedFeature(s.cfg, s.fullName, seqName, s.sequenceLength());
+        ResolvedFeature r = new ResolvedFeature(s.cfg, s.pointer, s.fullName, seqName, s.sequenceLength());
         list.add(r);
         map.put(r.name(), r);
       }

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResolvedFeature {
   private final FeatureConfig config;
+  private final String pointer;
   private final String name;
   private final @Nullable String sequenceName;
   private final int sequenceLength;
@@ -21,8 +22,10 @@ public final class ResolvedFeature {
   private final Combiner combiner;
   private final int width;
 
-  ResolvedFeature(FeatureConfig config, String name, @Nullable String sequenceName, int sequenceLength) {
+  ResolvedFeature(
+      FeatureConfig config, String pointer, String name, @Nullable String sequenceName, int sequenceLength) {
     this.config = config;
+    this.pointer = pointer;
     this.name = name;
     this.sequenceName = sequenceName;
     this.sequenceLength = sequenceLength;
@@ -56,6 +59,14 @@ public final class ResolvedFeature {
   /** The feature object as written in fg.json (short name for sequence sub-features). */
   public FeatureConfig config() {
     return config;
+  }
+
+  /**
+   * JSON pointer (RFC 6901) of the feature object in fg.json, e.g. {@code /features/3} or {@code
+   * /features/6/features/0} for a sequence sub-feature; for findings about it.
+   */
+  public String pointer() {
+    return pointer;
   }
 
   /** Full name: {@code <sequence_name>_<feature_name>} for sequence sub-features. */

@@ -77,6 +77,27 @@ public final class RuleChecker {
     return List.copyOf(out);
   }
 
+  /**
+   * Adds line and column to findings about {@code source} from their JSON pointers: for findings a
+   * tool makes itself (say, from data) that should point into the config like the rules' do.
+   * Findings about other files are returned as they are.
+   */
+  public static List<Finding> locate(ConfigSource source, List<Finding> findings) {
+    List<Finding> mine = new ArrayList<>();
+    for (Finding f : findings) {
+      if (f.file().equals(source.fileName())) {
+        mine.add(f);
+      }
+    }
+    List<Finding> located = Locator.locate(source.text(), mine);
+    List<Finding> out = new ArrayList<>(findings.size());
+    int next = 0;
+    for (Finding f : findings) {
+      out.add(f.file().equals(source.fileName()) ? located.get(next++) : f);
+    }
+    return List.copyOf(out);
+  }
+
   /** True if any finding is an error. */
   public static boolean hasErrors(List<Finding> findings) {
     for (Finding f : findings) {

@@ -39,6 +39,20 @@ class FeatureGeneratorTest {
   }
 
   @Test
+  void eachFeatureKnowsItsJsonPointerInFgJsonForFindingsAboutIt() {
+    FeatureGenerator g = ctr();
+    assertThat(g.feature("gender").pointer()).isEqualTo("/features/2");
+    assertThat(g.feature("click_seq_category").pointer()).isEqualTo("/features/6/features/1");
+    // a tool's own finding, placed like the rules' findings
+    Finding f = new Finding("DATA-BUCKET", Severity.WARNING, "gender", "too few buckets",
+        ctrFg().fileName(), g.feature("gender").pointer() + "/hash_bucket_size");
+    Finding other = new Finding("X", Severity.WARNING, null, "elsewhere", "data.jsonl", "");
+    assertThat(RuleChecker.locate(ctrFg(), java.util.List.of(f, other)))
+        .extracting(Finding::location)
+        .containsExactly(ctrFg().fileName() + ":30:27", "data.jsonl#"); // at the value, as rules place theirs
+  }
+
+  @Test
   void resolvesEnumsAndDefaults() {
     FeatureGenerator g = ctr();
     ResolvedFeature age = g.feature("age");
