@@ -139,7 +139,9 @@ public final class SparseModel {
     List<LookupRecord> lookups = new ArrayList<>();
     for (BlockSpec block : fg.blocks()) {
       long[] shape = block.shape();
-      int steps = block.isSequence() ? (int) shape[0] : 1;
+      // [L, width] for sequence features, whether the block is named after the sequence or
+      // lists its sub-features by full name; [width] otherwise (MC-SHAPE forbids mixing them)
+      int steps = shape.length == 2 ? (int) shape[0] : 1;
       int dim = block.dim();
       float[] data = new float[n * steps * dim];
       int col = 0;

@@ -51,7 +51,10 @@ class SparseModelTest {
   }
 
   static Batch batch() {
-    Schema schema = Schema.fromFg(fg()).withLabels("click").withIds("sid");
+    return Batch.of(Schema.fromFg(fg()).withLabels("click").withIds("sid"), batchRows());
+  }
+
+  static List<Map<String, ?>> batchRows() {
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("uid", "alice");
     a.put("tags", List.of("x", "y"));
@@ -70,7 +73,7 @@ class SparseModelTest {
     b.put("seq_w", List.of(0.7));
     b.put("click", 0.0);
     b.put("sid", "s2");
-    return Batch.of(schema, List.of(a, b));
+    return List.of(a, b);
   }
 
   @Test
@@ -149,6 +152,25 @@ class SparseModelTest {
       for (int i = 12; i < 18; i++) {
         assertThat(v[i]).isZero();
       }
+    }
+  }
+
+  @Test
+  void aSequenceSubFeatureListedByFullNameInAnotherBlockKeepsItsSteps() {
+    // RecIS allows a block named otherwise to list sequence sub-features by full name
+    FeatureGenerator byFullName = FeatureGenerator.load(new ConfigSource("fg.json", FG),
+        new ConfigSource("mc.json", """
+            {"u": ["uid", "uid_m", "age", "price"], "t": ["tags", "tags_mean"],
+             "hist": ["seq_item", "seq_w"]}"""),
+        FgOptions.DEFAULT);
+    SparseModel named = SparseModel.fromFg(fg());
+    SparseModel other = SparseModel.fromFg(byFullName);
+    try (TensorScope s = TensorScope.open()) {
+      Tensor expected = named.forward(batch()).blocks().get("seq");
+      Tensor hist = other.forward(Batch.of(Schema.fromFg(byFullName).withLabels("click").withIds("sid"),
+          batchRows())).blocks().get("hist");
+      assertThat(hist.shape()).containsExactly(2, 3, 3);
+      assertThat(hist.toFloatArray()).containsExactly(expected.toFloatArray());
     }
   }
 
