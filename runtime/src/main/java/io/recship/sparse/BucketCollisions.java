@@ -1,5 +1,8 @@
 package io.recship.sparse;
 
+import io.recship.data.Batch;
+import io.recship.data.Dataset;
+import io.recship.data.Schema;
 import io.recship.fg.FeatureGenerator;
 import io.recship.fg.GenKeyType;
 import io.recship.fg.ResolvedFeature;
@@ -8,7 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Distinct values of a hashed feature that land in the same bucket, so they share one embedding
@@ -17,17 +20,31 @@ import java.util.TreeSet;
  * count is too small. For example, farmhash puts "F" and "M" in the same one of 10 buckets.
  *
  * <pre>{@code
- * BucketCollisions c = BucketCollisions.check(fg, samples);
- * c.collisions().forEach(System.out::println);   // gender: 'F' and 'M' share bucket 6 of 10
+ * BucketCollisions c = BucketCollisions.check(fg, dataset);
+ * c.collisions().forEach(System.out::println);
+ * // gender: 'F' (train.jsonl:1) and 'M' (train.jsonl:4) share bucket 6 of 10
  * }</pre>
  */
 public final class BucketCollisions {
-  /** Two distinct values of {@code feature} with the same id. */
-  public record Collision(String feature, long hashBucketSize, long bucket, String value, String other) {
+  /**
+   * Two distinct values of {@code feature} with the same id.
+   *
+   * @param valueSource where {@code value} first appears ({@code file:line}, or {@code memory:N}
+   *     for in-memory samples)
+   * @param otherSource where {@code other} first appears
+   */
+  public record Collision(
+      String feature,
+      long hashBucketSize,
+      long bucket,
+      String value,
+      String valueSource,
+      String other,
+      String otherSource) {
     @Override
     public String toString() {
-      return feature + ": '" + value + "' and '" + other + "' share bucket " + bucket + " of "
-          + hashBucketSize;
+      return feature + ": '" + value + "' (" + valueSource + ") and '" + other + "' ("
+          + otherSource + ") share bucket " + bucket + " of " + hashBucketSize;
     }
   }
 
@@ -39,49 +56,64 @@ public final class BucketCollisions {
     this.collisions = List.copyOf(collisions);
   }
 
+  /** {@link #check(FeatureGenerator, Dataset)} for in-memory samples (maps from column to value). */
+  public static BucketCollisions check(FeatureGenerator fg, List<? extends Map<String, ?>> samples) {
+    return check(fg, Dataset.inMemory(Schema.fromFg(fg), samples).batchSize(1024).build());
+  }
+
   /**
-   * Hashes every value of every {@code gen_key_type: hash} feature in {@code samples} (columns by
-   * io name, as {@link io.recship.data.Batch} reads them; lists for multi-value and sequence
-   * columns) exactly as the sparse model does, and reports the values that share a bucket.
+   * Reads {@code data} once and hashes every value of every {@code gen_key_type: hash} feature
+   * exactly as the sparse model does; reports the distinct values that share a bucket.
    */
-  public static BucketCollisions check(FeatureGenerator fg, Iterable<? extends Map<String, ?>> samples) {
-    Map<String, Integer> distinct = new LinkedHashMap<>();
-    List<Collision> collisions = new ArrayList<>();
+  public static BucketCollisions check(FeatureGenerator fg, Dataset data) {
+    Map<ResolvedFeature, TreeMap<String, String>> seen = new LinkedHashMap<>();
     for (ResolvedFeature f : fg.features()) {
-      if (f.genKeyType() != GenKeyType.HASH || f.hashBucketSize() <= 0) {
-        continue;
+      if (f.genKeyType() == GenKeyType.HASH && f.hashBucketSize() > 0) {
+        seen.put(f, new TreeMap<>());
       }
-      FeatureOp op = new FeatureOp(f, null);
-      TreeSet<String> values = new TreeSet<>();
-      for (Map<String, ?> sample : samples) {
-        Object v = sample.get(f.ioName());
-        if (v != null) {
-          collect(v, values);
+    }
+    try (Dataset.BatchIterator batches = data.iterator()) {
+      while (batches.hasNext()) {
+        Batch batch = batches.next();
+        for (Map.Entry<ResolvedFeature, TreeMap<String, String>> e : seen.entrySet()) {
+          String column = e.getKey().ioName();
+          if (!batch.hasColumn(column)) {
+            continue;
+          }
+          for (int row = 0; row < batch.size(); row++) {
+            collect(batch.value(column, row), batch, row, e.getValue());
+          }
         }
       }
+    }
+    Map<String, Integer> distinct = new LinkedHashMap<>();
+    List<Collision> collisions = new ArrayList<>();
+    seen.forEach((f, values) -> {
+      FeatureOp op = new FeatureOp(f, null);
       Map<Long, String> byBucket = new HashMap<>();
-      for (String v : values) {
+      values.forEach((v, source) -> {
         long bucket = op.id(v);
         String other = byBucket.putIfAbsent(bucket, v);
         if (other != null) {
-          collisions.add(new Collision(f.name(), f.hashBucketSize(), bucket, other, v));
+          collisions.add(new Collision(
+              f.name(), f.hashBucketSize(), bucket, other, values.get(other), v, source));
         }
-      }
+      });
       distinct.put(f.name(), values.size());
-    }
+    });
     return new BucketCollisions(distinct, collisions);
   }
 
-  /** Leaf values of a column: one value, a multi-value list, or a sequence of either. */
-  private static void collect(Object v, TreeSet<String> into) {
+  /** Leaf values of a cell: one value, a multi-value list, or a sequence of either. */
+  private static void collect(Object v, Batch batch, int row, TreeMap<String, String> into) {
     if (v instanceof List<?> list) {
       for (Object x : list) {
         if (x != null) {
-          collect(x, into);
+          collect(x, batch, row, into);
         }
       }
     } else {
-      into.add(FeatureOp.text(v));
+      into.computeIfAbsent(FeatureOp.text(v), k -> batch.source(row));
     }
   }
 

@@ -3,9 +3,13 @@ package io.recship.sparse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.recship.data.Batch;
+import io.recship.data.Schema;
 import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
 import io.recship.fg.FgOptions;
+import io.recship.tensor.TensorScope;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,14 +41,33 @@ class BucketCollisionsTest {
       Map.of("gender", "M", "age", 40, "clicks_item", List.of("i2", List.of("i3", "i4"))),
       Map.of("gender", "F", "age", 50, "clicks_item", List.of()));
 
+  /** One id per sequence step, as the sparse model takes sequences. */
+  private static final List<Map<String, Object>> FLAT = List.of(
+      Map.of("gender", "F", "age", 20, "clicks_item", List.of("i1", "i2")),
+      Map.of("gender", "M", "age", 40, "clicks_item", List.of("i2", "i3")));
+
   @Test
-  void farmhashPutsFAndMInOneOfTenBucketsAndTheCheckSaysSo() {
+  void farmhashPutsFAndMInOneOfTenBucketsAndTheCheckSaysWhereEachFirstAppears() {
     BucketCollisions c = BucketCollisions.check(fg(10), SAMPLES);
     long bucket = IdHash.mod(IdHash.farmhash("F"), 10);
     assertThat(IdHash.mod(IdHash.farmhash("M"), 10)).isEqualTo(bucket);
     assertThat(c.collisions()).containsExactly(
-        new BucketCollisions.Collision("gender", 10, bucket, "F", "M"));
-    assertThat(c.collisions().get(0)).hasToString("gender: 'F' and 'M' share bucket 6 of 10");
+        new BucketCollisions.Collision("gender", 10, bucket, "F", "memory:1", "M", "memory:2"));
+    assertThat(c.collisions().get(0))
+        .hasToString("gender: 'F' (memory:1) and 'M' (memory:2) share bucket 6 of 10");
+  }
+
+  @Test
+  void itHashesAsTheSparseModelDoes() {
+    FeatureGenerator g = fg(10);
+    SparseModel sparse = SparseModel.fromFg(g);
+    try (TensorScope scope = TensorScope.open()) {
+      sparse.forward(Batch.of(Schema.fromFg(g), new ArrayList<>(FLAT))); // training mode: adds rows
+    }
+    BucketCollisions c = BucketCollisions.check(g, FLAT);
+    // two genders, one collision: one embedding row, as training made
+    assertThat(c.distinctValues()).containsEntry("gender", 2);
+    assertThat(sparse.table("gender").size()).isEqualTo(2 - c.collisions().size());
   }
 
   @Test
