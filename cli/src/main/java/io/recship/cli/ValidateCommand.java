@@ -1,5 +1,7 @@
 package io.recship.cli;
 
+import io.recship.data.Dataset;
+import io.recship.data.Schema;
 import io.recship.fg.BlockSpec;
 import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
@@ -9,6 +11,7 @@ import io.recship.fg.Finding;
 import io.recship.fg.RuleChecker;
 import io.recship.fg.RuleSet;
 import io.recship.fg.Severity;
+import io.recship.sparse.BucketCollisions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Check an fg.json (and mc.json) against what RecIS accepts and, by default, what main-search RTP serving accepts.",
+      "With --data, also hash a sample of your data as training does and warn (DATA-BUCKET) where two values of a feature share a hash bucket.",
       "Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 input unreadable (missing file, malformed JSON)."
     })
 final class ValidateCommand implements Callable<Integer> {
@@ -93,6 +97,11 @@ final class ValidateCommand implements Callable<Integer> {
       description = "rtp-main-search (RecIS + main-search RTP rules) or recis (RecIS rules only). Default: ${DEFAULT-VALUE}.")
   Target target = Target.RTP_MAIN_SEARCH;
 
+  @Option(names = "--data", paramLabel = "FILE", arity = "1..*",
+      description = "JSON-lines samples, read as training reads them: warn where two values of a hashed feature share"
+          + " a bucket (one embedding row), which no FG rule can see. Needs --mc.")
+  List<Path> data = new ArrayList<>();
+
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (for people) or json (an array of findings). Default: ${DEFAULT-VALUE}.")
   OutputFormat format = OutputFormat.TEXT;
@@ -115,6 +124,24 @@ final class ValidateCommand implements Callable<Integer> {
       return RecShipCli.UNREADABLE;
     }
     boolean errors = RuleChecker.hasErrors(findings);
+    if (!data.isEmpty()) {
+      if (mcSource == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--data needs --mc: the columns to read come from the fg and mc together");
+      }
+      if (errors) {
+        err.println("recship validate: --data not checked: fix the errors first");
+      } else {
+        try {
+          findings = new ArrayList<>(findings);
+          findings.addAll(bucketCollisions(fgSource, mcSource, options));
+        } catch (RuntimeException e) {
+          err.println("recship validate: cannot read the --data samples: " + e.getMessage());
+          err.flush();
+          return RecShipCli.UNREADABLE;
+        }
+      }
+    }
     if (format == OutputFormat.JSON) {
       out.println(FindingsJson.write(findings));
     } else {
@@ -122,6 +149,26 @@ final class ValidateCommand implements Callable<Integer> {
     }
     out.flush();
     return errors ? RecShipCli.FINDINGS : RecShipCli.OK;
+  }
+
+  /** DATA-BUCKET warnings, placed at each feature's hash_bucket_size in fg.json. */
+  private List<Finding> bucketCollisions(ConfigSource fgSource, ConfigSource mcSource, FgOptions options) {
+    FeatureGenerator fgen = FeatureGenerator.load(fgSource, mcSource, options);
+    Dataset samples = Dataset.builder(Schema.fromFg(fgen))
+        .jsonLines(data.toArray(Path[]::new))
+        .batchSize(4096)
+        .build();
+    BucketCollisions found = BucketCollisions.check(fgen, samples);
+    List<Finding> out = new ArrayList<>();
+    for (BucketCollisions.Collision c : found.collisions()) {
+      out.add(new Finding("DATA-BUCKET", Severity.WARNING, c.feature(),
+          "feature '" + c.feature() + "': '" + c.value() + "' (" + c.valueSource() + ") and '" + c.other()
+              + "' (" + c.otherSource() + ") share bucket " + c.bucket() + " of hash_bucket_size "
+              + c.hashBucketSize() + ", so the model cannot tell them apart; raise hash_bucket_size well above the "
+              + found.distinctValues().get(c.feature()) + " distinct values seen",
+          fgSource.fileName(), fgen.feature(c.feature()).pointer() + "/hash_bucket_size"));
+    }
+    return RuleChecker.locate(fgSource, out);
   }
 
   /** The block shapes a dense model will see, shown when the configs are valid. */

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ValidateCommandTest {
@@ -45,6 +49,60 @@ class ValidateCommandTest {
         "ok: 0 errors, 0 warnings in " + fg + " + " + mc + " (target rtp-main-search)\n"
             + "blocks: user[28], item[25], click_seq[20, 24]\n");
     assertThat(r.err()).isEmpty();
+  }
+
+  /** The example's configs with gender at 10 buckets, and three samples: F, F, M. */
+  private static Path[] collidingGenders(Path dir) throws IOException {
+    Path fg = dir.resolve("fg.json");
+    Files.writeString(fg, Files.readString(EXAMPLE.resolve("fg.json"))
+        .replace("\"hash_bucket_size\": 100,", "\"hash_bucket_size\": 10,"));
+    Path data = dir.resolve("train.jsonl");
+    StringBuilder rows = new StringBuilder();
+    for (String gender : List.of("F", "F", "M")) {
+      rows.append("{\"user_id\": \"u1\", \"age\": 30, \"gender\": \"").append(gender)
+          .append("\", \"item_id\": \"i1\", \"category\": \"c1\", \"price\": 2.0,"
+              + " \"click_seq_item_id\": [\"i1\"], \"click_seq_category\": [\"c1\"]}\n");
+    }
+    Files.writeString(data, rows);
+    return new Path[] {fg, EXAMPLE.resolve("mc.json"), data};
+  }
+
+  @Test
+  void dataWhoseValuesShareABucketWarnsAtTheBucketSizeNamingBothRows(@TempDir Path dir) throws IOException {
+    Path[] f = collidingGenders(dir);
+    Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", f[2].toString());
+    assertThat(r.exit()).isZero(); // a warning: the configs themselves are valid
+    assertThat(r.out()).contains("warning[DATA-BUCKET] " + f[0] + ":30:27 feature 'gender': 'F' (" + f[2]
+            + ":1) and 'M' (" + f[2] + ":3) share bucket 6 of hash_bucket_size 10")
+        .contains("raise hash_bucket_size well above the 2 distinct values seen")
+        .contains("0 errors, 1 warning");
+    // the example's own fg (100 buckets) has no collision on the same data
+    Run ok = run("validate", "--fg", EXAMPLE.resolve("fg.json").toString(), "--mc", f[1].toString(),
+        "--data", f[2].toString());
+    assertThat(ok.out()).doesNotContain("DATA-BUCKET").contains("0 errors, 0 warnings");
+  }
+
+  @Test
+  void dataFindingsAreInTheJsonOutputWithPointerAndPosition(@TempDir Path dir) throws IOException {
+    Path[] f = collidingGenders(dir);
+    Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", f[2].toString(),
+        "--format", "json");
+    JsonNode finding = new ObjectMapper().readTree(r.out()).get(0);
+    assertThat(finding.get("ruleId").asText()).isEqualTo("DATA-BUCKET");
+    assertThat(finding.get("pointer").asText()).isEqualTo("/features/2/hash_bucket_size");
+    assertThat(finding.get("line").asInt()).isEqualTo(30);
+  }
+
+  @Test
+  void dataNeedsMcAndAMissingDataFileExitsTwoNamingIt(@TempDir Path dir) throws IOException {
+    Path[] f = collidingGenders(dir);
+    Run noMc = run("validate", "--fg", f[0].toString(), "--data", f[2].toString());
+    assertThat(noMc.exit()).isEqualTo(2);
+    assertThat(noMc.err()).contains("--data needs --mc");
+    Path missing = dir.resolve("missing.jsonl");
+    Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", missing.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("cannot read the --data samples").contains(missing.toString());
   }
 
   @Test
