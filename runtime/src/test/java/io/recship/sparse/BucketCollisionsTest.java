@@ -41,11 +41,6 @@ class BucketCollisionsTest {
       Map.of("gender", "M", "age", 40, "clicks_item", List.of("i2", List.of("i3", "i4"))),
       Map.of("gender", "F", "age", 50, "clicks_item", List.of()));
 
-  /** One id per sequence step, as the sparse model takes sequences. */
-  private static final List<Map<String, Object>> FLAT = List.of(
-      Map.of("gender", "F", "age", 20, "clicks_item", List.of("i1", "i2")),
-      Map.of("gender", "M", "age", 40, "clicks_item", List.of("i2", "i3")));
-
   @Test
   void farmhashPutsFAndMInOneOfTenBucketsAndTheCheckSaysWhereEachFirstAppears() {
     BucketCollisions c = BucketCollisions.check(fg(10), SAMPLES);
@@ -62,9 +57,9 @@ class BucketCollisionsTest {
     FeatureGenerator g = fg(10);
     SparseModel sparse = SparseModel.fromFg(g);
     try (TensorScope scope = TensorScope.open()) {
-      sparse.forward(Batch.of(Schema.fromFg(g), new ArrayList<>(FLAT))); // training mode: adds rows
+      sparse.forward(Batch.of(Schema.fromFg(g), new ArrayList<>(SAMPLES))); // training mode: adds rows
     }
-    BucketCollisions c = BucketCollisions.check(g, FLAT);
+    BucketCollisions c = BucketCollisions.check(g, SAMPLES);
     // two genders, one collision: one embedding row, as training made
     assertThat(c.distinctValues()).containsEntry("gender", 2);
     assertThat(sparse.table("gender").size()).isEqualTo(2 - c.collisions().size());
