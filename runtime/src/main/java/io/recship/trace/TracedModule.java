@@ -152,6 +152,10 @@ public final class TracedModule implements AutoCloseable {
     StringBuilder b = new StringBuilder();
     b.append("# traced graph of ").append(className).append(" (trace batch size ")
         .append(traceBatch.batchSize()).append(")\n");
+    if (!droppedInputs().isEmpty()) {
+      b.append("# blocks no output uses, left out of the graph's inputs: ")
+          .append(String.join(", ", droppedInputs())).append('\n');
+    }
     b.append(graph.render());
     b.append("\n# generated TorchScript (code/__torch__ of the archive)\n");
     b.append(spec.source());

@@ -192,6 +192,7 @@ class TraceTest {
         assertThat(t.droppedInputs()).containsExactly("unused");
         assertThat(t.traceInputs().names()).containsExactly("item", "user");
         assertThat(t.source()).contains("item: Tensor,", "user: Tensor)").doesNotContain("unused");
+        assertThat(t.graphText()).contains("# blocks no output uses, left out of the graph's inputs: unused\n");
         Path archive = dir.resolve("m.pt");
         t.writeTo(archive);
         // the validation batch is what the forward receives: all three blocks
