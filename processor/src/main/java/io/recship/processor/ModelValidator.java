@@ -349,7 +349,10 @@ final class ModelValidator {
     }
     TypeElement dense = (TypeElement) types.asElement(denseType);
     List<ExecutableElement> annotated = new ArrayList<>();
-    for (TypeElement type = dense; type != null; type = superclass(type)) {
+    // the runtime's Module and its superclasses declare no @ExportOutput: stop there
+    for (TypeElement type = dense;
+        type != null && !type.getQualifiedName().contentEquals(MODULE);
+        type = superclass(type)) {
       for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
         if (mirror(method, ExportOutput.class) != null
             && annotated.stream().noneMatch(m -> elements.overrides(m, method, dense))) {
