@@ -102,6 +102,13 @@ final class ValidateCommand implements Callable<Integer> {
           + " a bucket (one embedding row), which no FG rule can see. Needs --mc.")
   List<Path> data = new ArrayList<>();
 
+  @Option(names = "--data-rows", paramLabel = "N", defaultValue = "1000000",
+      description = "Read at most N rows of --data (every distinct value is kept in memory). Default: ${DEFAULT-VALUE}.")
+  long dataRows = 1_000_000;
+
+  /** What --data found, for the summary line; null without --data. */
+  private @Nullable BucketCollisions dataCheck;
+
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (for people) or json (an array of findings). Default: ${DEFAULT-VALUE}.")
   OutputFormat format = OutputFormat.TEXT;
@@ -128,6 +135,9 @@ final class ValidateCommand implements Callable<Integer> {
       if (mcSource == null) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--data needs --mc: the columns to read come from the fg and mc together");
+      }
+      if (dataRows < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--data-rows must be at least 1");
       }
       if (errors) {
         err.println("recship validate: --data not checked: fix the errors first");
@@ -158,7 +168,8 @@ final class ValidateCommand implements Callable<Integer> {
         .jsonLines(data.toArray(Path[]::new))
         .batchSize(4096)
         .build();
-    BucketCollisions found = BucketCollisions.check(fgen, samples);
+    BucketCollisions found = BucketCollisions.check(fgen, samples, dataRows);
+    dataCheck = found;
     List<Finding> out = new ArrayList<>();
     for (BucketCollisions.Collision c : found.collisions()) {
       out.add(new Finding("DATA-BUCKET", Severity.WARNING, c.feature(),
@@ -199,6 +210,13 @@ final class ValidateCommand implements Callable<Integer> {
         + " in " + String.join(" + ", files()) + " (target " + target + ")");
     if (blocks != null) {
       out.println("blocks: " + blocks.stream().map(BlockSpec::toString).collect(Collectors.joining(", ")));
+    }
+    if (dataCheck != null) {
+      out.println("data: " + dataCheck.rowsRead() + " rows read" + (dataCheck.rowsRead() >= dataRows
+              ? " (the --data-rows limit)" : "") + "; distinct values per hashed feature: "
+          + dataCheck.distinctValues().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+              .collect(Collectors.joining(", "))
+          + "; " + plural(dataCheck.collisions().size(), "pair") + " sharing a bucket");
     }
   }
 

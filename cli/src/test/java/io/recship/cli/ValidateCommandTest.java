@@ -75,7 +75,13 @@ class ValidateCommandTest {
     assertThat(r.out()).contains("warning[DATA-BUCKET] " + f[0] + ":30:27 feature 'gender': 'F' (" + f[2]
             + ":1) and 'M' (" + f[2] + ":3) share bucket 6 of hash_bucket_size 10")
         .contains("raise hash_bucket_size well above the 2 distinct values seen")
-        .contains("0 errors, 1 warning");
+        .contains("0 errors, 1 warning")
+        .contains("data: 3 rows read; distinct values per hashed feature: user_id 1, gender 2, item_id 1,"
+            + " category 1, click_seq_item_id 1, click_seq_category 1; 1 pair sharing a bucket\n");
+    Run capped = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", f[2].toString(),
+        "--data-rows", "2");
+    assertThat(capped.out()).doesNotContain("DATA-BUCKET") // 'M' is in row 3
+        .contains("data: 2 rows read (the --data-rows limit);");
     // the example's own fg (100 buckets) has no collision on the same data
     Run ok = run("validate", "--fg", EXAMPLE.resolve("fg.json").toString(), "--mc", f[1].toString(),
         "--data", f[2].toString());

@@ -7,6 +7,7 @@ import io.recship.fg.FeatureGenerator;
 import io.recship.fg.GenKeyType;
 import io.recship.fg.ResolvedFeature;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +49,13 @@ public final class BucketCollisions {
     }
   }
 
+  private final long rowsRead;
   private final Map<String, Integer> distinctValues;
   private final List<Collision> collisions;
 
-  private BucketCollisions(Map<String, Integer> distinctValues, List<Collision> collisions) {
-    this.distinctValues = Map.copyOf(distinctValues);
+  private BucketCollisions(long rowsRead, Map<String, Integer> distinctValues, List<Collision> collisions) {
+    this.rowsRead = rowsRead;
+    this.distinctValues = Collections.unmodifiableMap(new LinkedHashMap<>(distinctValues));
     this.collisions = List.copyOf(collisions);
   }
 
@@ -66,24 +69,39 @@ public final class BucketCollisions {
    * exactly as the sparse model does; reports the distinct values that share a bucket.
    */
   public static BucketCollisions check(FeatureGenerator fg, Dataset data) {
+    return check(fg, data, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #check(FeatureGenerator, Dataset)}, reading at most {@code maxRows} rows: the
+   * distinct values of every hashed feature are kept in memory, so check a sample, not a day of
+   * logs.
+   */
+  public static BucketCollisions check(FeatureGenerator fg, Dataset data, long maxRows) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
+    }
     Map<ResolvedFeature, TreeMap<String, String>> seen = new LinkedHashMap<>();
     for (ResolvedFeature f : fg.features()) {
       if (f.genKeyType() == GenKeyType.HASH && f.hashBucketSize() > 0) {
         seen.put(f, new TreeMap<>());
       }
     }
+    long rows = 0;
     try (Dataset.BatchIterator batches = data.iterator()) {
-      while (batches.hasNext()) {
+      while (rows < maxRows && batches.hasNext()) {
         Batch batch = batches.next();
+        int take = (int) Math.min(batch.size(), maxRows - rows);
         for (Map.Entry<ResolvedFeature, TreeMap<String, String>> e : seen.entrySet()) {
           String column = e.getKey().ioName();
           if (!batch.hasColumn(column)) {
             continue;
           }
-          for (int row = 0; row < batch.size(); row++) {
+          for (int row = 0; row < take; row++) {
             collect(batch.value(column, row), batch, row, e.getValue());
           }
         }
+        rows += take;
       }
     }
     Map<String, Integer> distinct = new LinkedHashMap<>();
@@ -101,7 +119,7 @@ public final class BucketCollisions {
       });
       distinct.put(f.name(), values.size());
     });
-    return new BucketCollisions(distinct, collisions);
+    return new BucketCollisions(rows, distinct, collisions);
   }
 
   /** Leaf values of a cell: one value, a multi-value list, or a sequence of either. */
@@ -117,7 +135,12 @@ public final class BucketCollisions {
     }
   }
 
-  /** Hashed feature name to the number of distinct values seen. */
+  /** How many samples were read. */
+  public long rowsRead() {
+    return rowsRead;
+  }
+
+  /** Hashed feature name to the number of distinct values seen, in FG order. */
   public Map<String, Integer> distinctValues() {
     return distinctValues;
   }
@@ -130,7 +153,7 @@ public final class BucketCollisions {
   @Override
   public String toString() {
     return collisions.isEmpty()
-        ? "no bucket collisions among " + distinctValues
-        : collisions.size() + " bucket collisions: " + collisions;
+        ? "no bucket collisions in " + rowsRead + " rows among " + distinctValues
+        : collisions.size() + " bucket collisions in " + rowsRead + " rows: " + collisions;
   }
 }

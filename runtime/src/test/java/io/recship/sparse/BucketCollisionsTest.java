@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.recship.data.Batch;
+import io.recship.data.Dataset;
 import io.recship.data.Schema;
 import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
@@ -50,6 +51,17 @@ class BucketCollisionsTest {
         new BucketCollisions.Collision("gender", 10, bucket, "F", "memory:1", "M", "memory:2"));
     assertThat(c.collisions().get(0))
         .hasToString("gender: 'F' (memory:1) and 'M' (memory:2) share bucket 6 of 10");
+  }
+
+  @Test
+  void readsAtMostMaxRows() {
+    Dataset data = Dataset.inMemory(Schema.fromFg(fg(10)), SAMPLES).batchSize(2).build();
+    BucketCollisions firstRow = BucketCollisions.check(fg(10), data, 1);
+    assertThat(firstRow.rowsRead()).isEqualTo(1);
+    assertThat(firstRow.distinctValues()).containsEntry("gender", 1); // 'M' is in row 2
+    assertThat(firstRow.collisions()).isEmpty();
+    assertThat(BucketCollisions.check(fg(10), data, 2).collisions()).hasSize(1);
+    assertThat(BucketCollisions.check(fg(10), data).rowsRead()).isEqualTo(3);
   }
 
   @Test
