@@ -140,6 +140,8 @@ public final class ProcessorCompileRatio {
               + " generated file per model (the empty-file processor: Filer, extra rounds, compiling"
               + " the new classes), %.0f ms is RecShip's (checks, JavaPoet, larger exporters)%n",
           medianWith - medianWithout, medianEmpty - medianWithout, medianWith - medianEmpty);
+      System.out.printf(Locale.ROOT, "  per @RecModel: javac's own %.1f ms, RecShip's %.1f ms%n",
+          (medianEmpty - medianWithout) / models, (medianWith - medianEmpty) / models);
       System.out.printf(Locale.ROOT, "  compiling the %d exporters as plain sources adds %.0f ms"
               + " (models + exporters without a processor: median %.0f ms)%n",
           generated, medianExporters - medianWithout, medianExporters);
