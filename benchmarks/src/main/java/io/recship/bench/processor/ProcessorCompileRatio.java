@@ -36,7 +36,8 @@ import javax.tools.ToolProvider;
  * run uses {@link EmptyExporterProcessor}, which writes an empty class per model: javac's own cost
  * of generated files, the floor for any processor that generates one file per model. With
  * {@code --fresh-jvm} every compile runs in a new {@code javac} process instead: a one-module
- * build where javac is cold too.
+ * build where javac is cold too. {@link ProcessorBuildRatio} times the whole {@code mvn clean
+ * compile} instead: the build a user waits for.
  *
  * <p>Each model is user code of a realistic size: the model class builds its archs from the
  * FeatureGenerator, the dense net has two towers, a layer norm, a shared MLP and two heads, and a
@@ -55,6 +56,7 @@ public final class ProcessorCompileRatio {
     int models = 50;
     int warmups = 3;
     int runs = 7;
+    int packages = 0;
     boolean freshJvm = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -63,10 +65,11 @@ public final class ProcessorCompileRatio {
         case "--models" -> models = Integer.parseInt(args[++i]);
         case "--warmups" -> warmups = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--packages" -> packages = Integer.parseInt(args[++i]);
         case "--fresh-jvm" -> freshJvm = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: --classpath CP --processorpath PP [--models 50] [--warmups 3] [--runs 7]"
-            + " [--fresh-jvm]");
+            + "; usage: --classpath CP --processorpath PP [--models 50] [--packages N]"
+            + " [--warmups 3] [--runs 7] [--fresh-jvm]");
       }
     }
     if (classpath == null || processorpath == null) {
@@ -79,7 +82,7 @@ public final class ProcessorCompileRatio {
     }
     Path work = Files.createTempDirectory("recship-processor-ratio");
     try {
-      List<Path> sources = writeModels(work, models);
+      List<Path> sources = writeModels(work, models, packages <= 0 ? models : packages);
       List<String> plain = List.of("-proc:none", "-classpath", classpath);
       // the fg/mc resources are found in the class output, as in a Maven build
       List<String> processed = List.of("-classpath", classpath, "-processorpath", processorpath,
@@ -124,9 +127,10 @@ public final class ProcessorCompileRatio {
       double medianExporters = median(exportersOnly) / 1e6;
       double medianWith = median(with) / 1e6;
       double ratio = medianWith / medianWithout;
-      System.out.printf(Locale.ROOT, "models: %d (%d source files, %d lines; %d generated exporters,"
-              + " %d lines); javac %s%n",
-          models, sources.size(), lines(sources), generated, exporterLines,
+      System.out.printf(Locale.ROOT, "models: %d in %d packages (%d source files, %d lines; %d"
+              + " generated exporters, %d lines); javac %s%n",
+          models, packages <= 0 ? models : Math.min(packages, models), sources.size(),
+          lines(sources), generated, exporterLines,
           freshJvm ? "in a fresh JVM per compile" : "in-process, fresh processor class loader");
       System.out.printf(Locale.ROOT, "javac without processor:           median %5.0f ms  runs %s%n",
           medianWithout, millis(without));
@@ -165,7 +169,7 @@ public final class ProcessorCompileRatio {
   }
 
   /** Where this benchmark's classes are: the empty-file processor's processor path. */
-  private static String ownCodeSource() {
+  static String ownCodeSource() {
     try {
       return Path.of(ProcessorCompileRatio.class.getProtectionDomain().getCodeSource().getLocation()
           .toURI()).toString();
@@ -214,7 +218,7 @@ public final class ProcessorCompileRatio {
     return new Timing(elapsed, outcome.firstRoundCpuNanos());
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
@@ -316,12 +320,16 @@ public final class ProcessorCompileRatio {
     return n;
   }
 
-  /** Model {@code i}: its own fg/mc (8 features, 2 blocks), model class and dense net. */
-  private static List<Path> writeModels(Path work, int count) throws IOException {
+  /**
+   * Model {@code i}: its own fg/mc (8 features, 2 blocks), model class and dense net, in package
+   * {@code bench.p<i % packages>}. javac's Filer cost per generated file grows with the number of
+   * packages (each new package is looked up in every JDK module), so the layout is a parameter.
+   */
+  static List<Path> writeModels(Path work, int count, int packages) throws IOException {
     List<Path> sources = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      String pkg = "bench.m" + i;
-      Path dir = work.resolve("src").resolve("bench").resolve("m" + i);
+      String pkg = "p" + i % packages;
+      Path dir = work.resolve("src").resolve("bench").resolve(pkg);
       Files.createDirectories(dir);
       Path res = work.resolve("resources").resolve("m" + i);
       Files.createDirectories(res);
@@ -342,9 +350,9 @@ public final class ProcessorCompileRatio {
       Files.writeString(res.resolve("mc.json"), "{\"user\": " + user + ", \"item\": " + item + "}\n");
 
       Path model = dir.resolve("Model" + i + ".java");
-      write(model, MODEL_TEMPLATE.replace("$I", Integer.toString(i)));
+      write(model, MODEL_TEMPLATE.replace("$P", pkg).replace("$I", Integer.toString(i)));
       Path dense = dir.resolve("Dense" + i + ".java");
-      write(dense, DENSE_TEMPLATE.replace("$I", Integer.toString(i)));
+      write(dense, DENSE_TEMPLATE.replace("$P", pkg).replace("$I", Integer.toString(i)));
       sources.add(model);
       sources.add(dense);
     }
@@ -353,7 +361,7 @@ public final class ProcessorCompileRatio {
 
   /** A model class as the examples write one: archs built from the FG, resources on the classpath. */
   private static final String MODEL_TEMPLATE = """
-      package bench.m$I;
+      package bench.$P;
 
       import io.recship.annotations.DenseArch;
       import io.recship.annotations.RecModel;
@@ -404,7 +412,7 @@ public final class ProcessorCompileRatio {
 
   /** A dense net of a few layers with a forward of about fifteen lines. */
   private static final String DENSE_TEMPLATE = """
-      package bench.m$I;
+      package bench.$P;
 
       import io.recship.annotations.ExportOutput;
       import io.recship.fg.FeatureGenerator;
@@ -465,18 +473,18 @@ public final class ProcessorCompileRatio {
     }
   }
 
-  private static double median(long[] values) {
+  static double median(long[] values) {
     long[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   }
 
-  private static String millis(long[] nanos) {
+  static String millis(long[] nanos) {
     return Arrays.stream(nanos).mapToObj(n -> Long.toString(n / 1_000_000)).toList().toString();
   }
 
-  private static void deleteTree(Path root) {
+  static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

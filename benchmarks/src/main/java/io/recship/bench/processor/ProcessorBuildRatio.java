@@ -1,0 +1,198 @@
+package io.recship.bench.processor;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The user's view of {@link ProcessorCompileRatio}: {@code mvn clean compile} of one Maven module
+ * holding the same N models, with the RecShip processor, with the empty-file processor (javac's
+ * floor), and with {@code -proc:none}. Each run is a new Maven process, as on a developer's
+ * command line or in CI, so the wall time includes what a build always pays (Maven starting,
+ * cleaning, copying resources) and javac runs cold.
+ *
+ * <p>The module depends on the RecShip jars and their dependencies as files (system scope), so
+ * nothing is installed into the local repository; the processor path is given to javac
+ * directly, which is what {@code annotationProcessorPaths} resolves to.
+ */
+public final class ProcessorBuildRatio {
+  private static final String PROCESSOR = "io.recship.processor.RecModelProcessor";
+
+  private ProcessorBuildRatio() {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    String classpath = null;
+    String processorpath = null;
+    int models = 50;
+    int warmups = 1;
+    int runs = 5;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--classpath" -> classpath = args[++i];
+        case "--processorpath" -> processorpath = args[++i];
+        case "--models" -> models = Integer.parseInt(args[++i]);
+        case "--warmups" -> warmups = Integer.parseInt(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; usage: --classpath JARS --processorpath PP [--models 50] [--warmups 1]"
+            + " [--runs 5]");
+      }
+    }
+    if (classpath == null || processorpath == null) {
+      throw new IllegalArgumentException("--classpath and --processorpath are required");
+    }
+    Path work = Files.createTempDirectory("recship-processor-build-ratio");
+    try {
+      ProcessorCompileRatio.writeModels(work, models, models);
+      Files.writeString(work.resolve("pom.xml"), pom(classpath), StandardCharsets.UTF_8);
+      List<String> without = List.of("-Dmaven.compiler.proc=none",
+          "-Dbench.processorpath=" + processorpath, "-Dbench.processor=" + PROCESSOR);
+      List<String> floor = List.of("-Dbench.processorpath=" + ProcessorCompileRatio.ownCodeSource(),
+          "-Dbench.processor=" + EmptyExporterProcessor.class.getName());
+      List<String> with = List.of("-Dbench.processorpath=" + processorpath,
+          "-Dbench.processor=" + PROCESSOR);
+
+      build(work, with);
+      long generated = countExporters(work);
+      if (generated != models) {
+        throw new IllegalStateException("expected " + models + " exporters, got " + generated);
+      }
+      for (int i = 0; i < warmups; i++) {
+        build(work, without);
+        build(work, floor);
+        build(work, with);
+      }
+      long[] withoutTimes = new long[runs];
+      long[] floorTimes = new long[runs];
+      long[] withTimes = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        withoutTimes[i] = build(work, without);
+        floorTimes[i] = build(work, floor);
+        withTimes[i] = build(work, with);
+      }
+      double w0 = ProcessorCompileRatio.median(withoutTimes) / 1e6;
+      double f = ProcessorCompileRatio.median(floorTimes) / 1e6;
+      double w1 = ProcessorCompileRatio.median(withTimes) / 1e6;
+      System.out.printf(Locale.ROOT, "models: %d; `mvn -o -q clean compile` of one module, a new"
+          + " Maven process per build%n", models);
+      System.out.printf(Locale.ROOT, "build without processor (-proc:none):  median %5.0f ms  runs %s%n",
+          w0, ProcessorCompileRatio.millis(withoutTimes));
+      System.out.printf(Locale.ROOT, "build with an empty-file processor:    median %5.0f ms  runs %s"
+          + "  (%.2fx)%n", f, ProcessorCompileRatio.millis(floorTimes), f / w0);
+      System.out.printf(Locale.ROOT, "build with the RecShip processor:      median %5.0f ms  runs %s"
+          + "  (%.2fx)%n", w1, ProcessorCompileRatio.millis(withTimes), w1 / w0);
+      System.out.printf(Locale.ROOT, "  per @RecModel: javac's own %.1f ms, RecShip's %.1f ms%n",
+          (f - w0) / models, (w1 - f) / models);
+      System.out.printf(Locale.ROOT, "build ratio with/without: %.2fx (target < 1.30x): %s;"
+              + " floor (empty-file processor) %.2fx, RecShip's share above it %.2fx%n",
+          w1 / w0, w1 / w0 < 1.3 ? "OK" : "ABOVE TARGET", f / w0, (w1 - f) / w0);
+    } finally {
+      ProcessorCompileRatio.deleteTree(work);
+    }
+  }
+
+  /** One {@code mvn clean compile}; its wall time in nanoseconds. */
+  private static long build(Path project, List<String> properties)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("mvn", "-o", "-q", "-B", "-ntp",
+        "-Dai.djl.offline=true"));
+    command.addAll(properties);
+    command.addAll(List.of("clean", "compile"));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
+        .redirectErrorStream(true);
+    builder.environment().put("DJL_OFFLINE", "true");
+    long start = System.nanoTime();
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = process.waitFor();
+    long elapsed = System.nanoTime() - start;
+    if (exit != 0) {
+      throw new IllegalStateException("mvn " + properties + " failed (exit " + exit + "):\n"
+          + output);
+    }
+    return elapsed;
+  }
+
+  private static long countExporters(Path project) throws IOException {
+    Path generated = project.resolve("target/generated-sources/annotations");
+    try (Stream<Path> walk = Files.walk(generated)) {
+      return walk.filter(p -> p.toString().endsWith("Exporter.java")).count();
+    }
+  }
+
+  /**
+   * The module's pom: sources and resources where {@link ProcessorCompileRatio#writeModels}
+   * writes them, every class path jar as a file dependency, the processor path from properties.
+   * Plugin versions are the ones the RecShip build itself uses, so they resolve offline.
+   */
+  private static String pom(String classpath) {
+    StringBuilder dependencies = new StringBuilder();
+    int n = 0;
+    for (String jar : classpath.split(File.pathSeparator)) {
+      if (jar.isBlank()) {
+        continue;
+      }
+      if (!jar.endsWith(".jar")) {
+        throw new IllegalArgumentException("--classpath must list jars, not " + jar);
+      }
+      dependencies.append(String.format(Locale.ROOT, """
+              <dependency>
+                <groupId>bench.classpath</groupId>
+                <artifactId>jar%d</artifactId>
+                <version>1</version>
+                <scope>system</scope>
+                <systemPath>%s</systemPath>
+              </dependency>
+          """, n++, jar));
+    }
+    return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>bench</groupId>
+          <artifactId>processor-build-ratio</artifactId>
+          <version>1</version>
+          <properties>
+            <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+            <maven.compiler.release>17</maven.compiler.release>
+          </properties>
+          <dependencies>
+        %s  </dependencies>
+          <build>
+            <sourceDirectory>src</sourceDirectory>
+            <resources>
+              <resource><directory>resources</directory></resource>
+            </resources>
+            <plugins>
+              <plugin>
+                <artifactId>maven-clean-plugin</artifactId>
+                <version>3.5.0</version>
+              </plugin>
+              <plugin>
+                <artifactId>maven-resources-plugin</artifactId>
+                <version>3.3.1</version>
+              </plugin>
+              <plugin>
+                <artifactId>maven-compiler-plugin</artifactId>
+                <version>3.13.0</version>
+                <configuration>
+                  <compilerArgs>
+                    <arg>-processorpath</arg>
+                    <arg>${bench.processorpath}</arg>
+                    <arg>-processor</arg>
+                    <arg>${bench.processor}</arg>
+                  </compilerArgs>
+                </configuration>
+              </plugin>
+            </plugins>
+          </build>
+        </project>
+        """.formatted(dependencies);
+  }
+}
