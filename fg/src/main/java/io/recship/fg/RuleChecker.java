@@ -70,7 +70,7 @@ public final class RuleChecker {
     FgIndex index = new FgIndex(f, FgIndex.pointersOf(f), Collections.newSetFromMap(new IdentityHashMap<>()));
     rules.checkFg(index, true);
     if (m != null) {
-      rules.checkMc(index, m, Set.of());
+      rules.checkMc(index, m, Set.of(), false);
     }
     List<Finding> out = new ArrayList<>(rules.fgFindings);
     out.addAll(rules.mcFindings);
@@ -113,7 +113,11 @@ public final class RuleChecker {
     FgIndex index = new FgIndex(pf.config(), pf.pointers(), pf.mistyped());
     rules.checkFg(index, pf.hasFeaturesKey());
     if (pm != null) {
-      rules.checkMc(index, pm.config(), pm.malformedBlocks());
+      boolean topLevelMalformed = false;
+      for (Finding f : pm.problems()) {
+        topLevelMalformed |= f.ruleId().equals(Rules.MC_FORMAT) && f.pointer().isEmpty();
+      }
+      rules.checkMc(index, pm.config(), pm.malformedBlocks(), topLevelMalformed);
     }
     return rules;
   }

@@ -407,9 +407,17 @@ final class Rules {
 
   // ---- mc.json ---------------------------------------------------------------------------------
 
-  void checkMc(FgIndex index, McConfig mc, Set<String> malformedBlocks) {
+  /**
+   * @param topLevelMalformed the parser already reported that mc.json is not an object, so an
+   *     empty block map says nothing more
+   */
+  void checkMc(FgIndex index, McConfig mc, Set<String> malformedBlocks, boolean topLevelMalformed) {
     if (!structural) {
       return;
+    }
+    if (mc.blocks().isEmpty() && !topLevelMalformed) {
+      mc(MC_EMPTY, null, "", "mc.json declares no blocks, so the dense net would get no inputs;"
+          + " map each block name to its features, like {\"user\": [\"user_id\"]}");
     }
     Map<String, String> shortToFull = null; // built on first miss only
     for (Map.Entry<String, List<String>> e : mc.blocks().entrySet()) {

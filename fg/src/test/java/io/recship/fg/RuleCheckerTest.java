@@ -277,7 +277,17 @@ class RuleCheckerTest {
 
   @Test
   void rejectsMcTopLevelThatIsNotAnObject() {
-    assertThat(single("MC-FORMAT", check(fg(hashed("x")), mc("[\"x\"]"))).pointer()).isEmpty();
+    List<Finding> all = check(fg(hashed("x")), mc("[\"x\"]"));
+    assertThat(single("MC-FORMAT", all).pointer()).isEmpty();
+    assertThat(only("MC-EMPTY", all)).isEmpty();
+  }
+
+  @Test
+  void rejectsMcWithNoBlocks() {
+    Finding f = single("MC-EMPTY", check(fg(hashed("x")), mc("{}")));
+    assertThat(f.pointer()).isEmpty();
+    assertThat(f.line()).isEqualTo(1);
+    assertThat(f.message()).startsWith("mc.json declares no blocks");
   }
 
   @Test
