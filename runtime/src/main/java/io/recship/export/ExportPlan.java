@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -186,8 +187,11 @@ public final class ExportPlan {
         DenseForward forward,
         List<String> outputNames) {
       this.modelName = modelName;
-      this.sparse = sparse;
-      this.dense = dense;
+      // a model whose arch field was never assigned fails here, not deep inside the export
+      this.sparse = Objects.requireNonNull(sparse, () -> modelName + ": the @SparseArch is null;"
+          + " assign it (SparseModel.fromFg(fg)) before exporting");
+      this.dense = Objects.requireNonNull(dense, () -> modelName + ": the @DenseArch is null;"
+          + " assign the dense net before exporting");
       this.forward = forward;
       this.outputNames = new ArrayList<>(outputNames);
     }

@@ -49,6 +49,19 @@ class ExportPlanTest {
   }
 
   @Test
+  void modelWhoseArchWasNeverAssignedFailsAtTheBuilderNamingTheArch() {
+    assertThatThrownBy(() -> ExportPlan.builder("io.recship.export.TinyModel", null, dense,
+            dense::forward, List.of("ctr", "cvr")))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("io.recship.export.TinyModel: the @SparseArch is null; assign it"
+            + " (SparseModel.fromFg(fg)) before exporting");
+    assertThatThrownBy(() -> ExportPlan.builder("io.recship.export.TinyModel", sparse, null,
+            dense::forward, List.of("ctr", "cvr")))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageStartingWith("io.recship.export.TinyModel: the @DenseArch is null");
+  }
+
+  @Test
   void generatedExporterNamesOnlyTheSettersStillMissing() {
     assertThatThrownBy(() -> generated().ckptDir(tmp.resolve("ckpt")).export())
         .isInstanceOf(ExportException.class)
