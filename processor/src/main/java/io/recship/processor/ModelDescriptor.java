@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param model the annotated model class (the generated file's only originating element)
  * @param fgResource the fg resource name as written in {@code @RecModel}
  * @param mcResource the mc resource name as written in {@code @RecModel}
+ * @param configWarnings how many advisory rule warnings the fg/mc drew
  * @param sparse how to read the sparse arch from a model instance
  * @param dense how to read the dense arch from a model instance
  * @param forward the dense type's {@code @ExportOutput} method
@@ -28,6 +29,7 @@ record ModelDescriptor(
     String mcResource,
     Target target,
     boolean lowerCase,
+    int configWarnings,
     Member sparse,
     Member dense,
     Forward forward) {

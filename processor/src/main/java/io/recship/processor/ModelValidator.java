@@ -6,7 +6,9 @@ import io.recship.annotations.RecModel;
 import io.recship.annotations.SparseArch;
 import io.recship.annotations.Target;
 import java.lang.annotation.Annotation;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +28,10 @@ import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
@@ -94,15 +98,15 @@ final class ModelValidator {
     PackageElement pkg = elements.getPackageOf(model);
     String exporter = ModelDescriptor.exporterName(model);
     if (model.getKind() != ElementKind.CLASS && model.getKind() != ElementKind.RECORD) {
-      report.error("@RecModel goes on a class holding the sparse and dense archs, not on a "
-          + model.getKind().toString().toLowerCase(Locale.ROOT), model, recModel, null);
+      report.error("@RecModel goes on a class holding the sparse and dense archs, not on "
+          + kindWithArticle(model.getKind()), model, recModel, null);
     }
     if (!accessibleFrom(model, pkg)) {
       report.error("@RecModel class " + model.getSimpleName() + " must not be private: "
           + exporter + " takes it as a parameter", model, recModel, null);
     }
 
-    checkConfig(model, recModel, declared, report);
+    int configWarnings = checkConfig(model, recModel, declared, report);
 
     List<String> missingRuntime = missingRuntimeTypes();
     if (!missingRuntime.isEmpty()) {
@@ -127,7 +131,7 @@ final class ModelValidator {
       return Result.INVALID;
     }
     return new Result(new ModelDescriptor(model, declared.fg(), declared.mc(), declared.target(),
-        declared.lowerCase(), sparse, dense, forward), false);
+        declared.lowerCase(), configWarnings, sparse, dense, forward), false);
   }
 
   /** The class path does not change during a compile: look the runtime types up once. */
@@ -142,7 +146,8 @@ final class ModelValidator {
 
   // ---------------------------------------------------------------- fg / mc
 
-  private void checkConfig(
+  /** Checks the fg/mc resources; returns the number of advisory warnings. */
+  private int checkConfig(
       TypeElement model, AnnotationMirror recModel, Declared declared, Report report) {
     AnnotationValue fgValue = value(recModel, "fg");
     AnnotationValue mcValue = value(recModel, "mc");
@@ -158,22 +163,61 @@ final class ModelValidator {
       named = false;
     }
     if (!named) {
-      return;
+      return 0;
     }
-    ConfigChecker.Outcome outcome =
-        configs.check(declared.fg(), declared.mc(), declared.lowerCase(), declared.target());
+    String fg = resourceName("fg", declared.fg(), model, recModel, fgValue, report);
+    String mc = resourceName("mc", declared.mc(), model, recModel, mcValue, report);
+    if (fg == null || mc == null) {
+      return 0;
+    }
+    ConfigChecker.Outcome outcome = configs.check(fg, mc, declared.lowerCase(), declared.target());
+    int warnings = 0;
     for (ConfigChecker.Problem problem : outcome.problems()) {
       report.print(problem.error() ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING,
           problem.message(), model, recModel, problem.onMc() ? mcValue : fgValue);
+      warnings += problem.error() ? 0 : 1;
     }
+    return warnings;
+  }
+
+  /**
+   * The classpath resource {@code name} names, as the runtime resolves it (a leading '/' dropped),
+   * or null after reporting a name that only works from a directory, not from a jar, or not at all.
+   */
+  private static @Nullable String resourceName(String which, String name, TypeElement model,
+      AnnotationMirror recModel, @Nullable AnnotationValue value, Report report) {
+    String plain = name.startsWith("/") ? name.substring(1) : name;
+    String why = null;
+    if (!plain.equals(plain.strip())) {
+      why = "starts or ends with spaces";
+    } else if (plain.contains("\\")) {
+      why = "contains '\\'; resource names use '/' on every OS";
+    } else {
+      for (String segment : plain.split("/", -1)) {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+          why = "has an empty, '.' or '..' path segment, which a class loader resolves in a"
+              + " directory but not inside a jar";
+          break;
+        }
+      }
+    }
+    if (why == null) {
+      return plain;
+    }
+    report.error("@RecModel " + which + " resource '" + name + "' " + why + "; name it as it lies"
+        + " under src/main/resources, e.g. \"ctr/" + which + ".json\"", model, recModel, value);
+    return null;
   }
 
   // ---------------------------------------------------------------- sparse and dense members
 
-  /** Fields and methods of the model (then its superclasses) carrying {@code annotation}. */
+  /**
+   * Fields and methods of the model, then of its superclasses and interfaces, carrying {@code
+   * annotation}.
+   */
   private List<Element> annotatedMembers(TypeElement model, Class<? extends Annotation> annotation) {
     Map<String, Element> found = new LinkedHashMap<>();
-    for (TypeElement type = model; type != null; type = superclass(type)) {
+    for (TypeElement type : hierarchy(model, null)) {
       for (Element member : type.getEnclosedElements()) {
         boolean candidate = member.getKind() == ElementKind.FIELD
             || member.getKind() == ElementKind.METHOD;
@@ -184,19 +228,67 @@ final class ModelValidator {
       }
     }
     List<Element> members = new ArrayList<>(found.values());
-    // A Kotlin property annotated on both its field and its getter is still one member.
+    // A Kotlin property annotated on both its field and its getter, or a record component (whose
+    // annotation lands on the field and the accessor), is still one member.
     members.removeIf(m -> m instanceof ExecutableElement getter && members.stream().anyMatch(
         f -> f instanceof VariableElement field && getter.equals(getterOf(field))));
     return members;
   }
 
-  private @Nullable TypeElement superclass(TypeElement type) {
-    TypeMirror superclass = type.getSuperclass();
-    if (superclass.getKind() != TypeKind.DECLARED) {
-      return null;
+  /**
+   * {@code type} and its supertypes, nearest first (superclasses and interfaces), without {@code
+   * Object}, and without {@code stopAt} and its own supertypes.
+   */
+  private List<TypeElement> hierarchy(TypeElement type, @Nullable String stopAt) {
+    List<TypeElement> out = new ArrayList<>();
+    Deque<TypeElement> queue = new ArrayDeque<>();
+    queue.add(type);
+    while (!queue.isEmpty()) {
+      TypeElement next = queue.poll();
+      if (out.contains(next) || next.getQualifiedName().contentEquals("java.lang.Object")
+          || (stopAt != null && next.getQualifiedName().contentEquals(stopAt))) {
+        continue;
+      }
+      out.add(next);
+      for (TypeMirror supertype : types.directSupertypes(next.asType())) {
+        if (supertype.getKind() == TypeKind.DECLARED) {
+          queue.add((TypeElement) types.asElement(supertype));
+        }
+      }
     }
-    TypeElement element = (TypeElement) types.asElement(superclass);
-    return element.getQualifiedName().contentEquals("java.lang.Object") ? null : element;
+    return out;
+  }
+
+  /**
+   * The type of a field or getter as seen from {@code owner}: {@code D dense} declared in {@code
+   * Base<D extends Module>} is a {@code CtrDense} in {@code CtrModel extends Base<CtrDense>}. A type
+   * variable left over (a generic model) stands for its bound.
+   */
+  private TypeMirror typeIn(TypeElement owner, Element member) {
+    TypeMirror type;
+    try {
+      TypeMirror asMember = types.asMemberOf((DeclaredType) owner.asType(), member);
+      type = asMember instanceof ExecutableType method ? method.getReturnType() : asMember;
+    } catch (IllegalArgumentException e) {
+      type = memberType(member); // not a member of owner's type: keep the declared type
+    }
+    while (type.getKind() == TypeKind.TYPEVAR) {
+      type = ((TypeVariable) type).getUpperBound();
+    }
+    return type.getKind() == TypeKind.INTERSECTION ? types.erasure(type) : type;
+  }
+
+  /** Checked exceptions {@code method} declares: generated code could not call it as it is. */
+  private List<String> checkedExceptions(ExecutableElement method) {
+    TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();
+    TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
+    List<String> checked = new ArrayList<>();
+    for (TypeMirror thrown : method.getThrownTypes()) {
+      if (!types.isSubtype(thrown, runtime) && !types.isSubtype(thrown, error)) {
+        checked.add(thrown.toString());
+      }
+    }
+    return checked;
   }
 
   private boolean refersToUnresolvedTypes(List<Element> members) {
@@ -218,101 +310,160 @@ final class ModelValidator {
       List<Element> members,
       @Nullable String requiredType,
       Report report) {
-    String at = "@" + annotation.getSimpleName();
+    String annotationName = "@" + annotation.getSimpleName();
     String exporter = ModelDescriptor.exporterName(model);
     if (members.isEmpty()) {
-      report.error("[EXP-ARGS] @RecModel " + model.getSimpleName() + " has no " + at
+      report.error("[EXP-ARGS] @RecModel " + model.getSimpleName() + " has no " + annotationName
           + " member; annotate the " + (annotation == SparseArch.class
               ? "SparseModel field (SparseModel.fromFg(fg))" : "dense Module field")
-          + " with " + at, model, mirror(model, RecModel.class), null);
+          + " with " + annotationName, model, mirror(model, RecModel.class), null);
       return null;
     }
     if (members.size() > 1) {
       List<String> names = members.stream().map(m -> m.getSimpleName().toString()).toList();
       for (Element member : members) {
         report.error("[EXP-ARGS] @RecModel " + model.getSimpleName() + " has " + members.size()
-            + " " + at + " members " + names + "; exactly one is allowed", member,
+            + " " + annotationName + " members " + names + "; exactly one is allowed", member,
             mirror(member, annotation), null);
       }
       return null;
     }
     Element member = members.get(0);
-    AnnotationMirror mirror = mirror(member, annotation);
     PackageElement pkg = elements.getPackageOf(model);
-    String what = at + " " + (member.getKind() == ElementKind.FIELD ? "field '" : "method '")
-        + member.getSimpleName() + "' of " + model.getSimpleName();
+    // An inherited member may come from a jar without sources: report it on the model then.
+    boolean inherited = !member.getEnclosingElement().equals(model);
+    Element at = inherited ? model : member;
+    AnnotationMirror atMirror =
+        inherited ? mirror(model, RecModel.class) : mirror(member, annotation);
+    String what = annotationName + (member.getKind() == ElementKind.FIELD ? " field '" : " method '")
+        + member.getSimpleName() + "' of " + model.getSimpleName() + (inherited
+            ? " (inherited from " + ((TypeElement) member.getEnclosingElement()).getQualifiedName()
+                + ")" : "");
     if (member.getModifiers().contains(Modifier.STATIC)) {
       report.error("[EXP-ARGS] " + what + " is static; it must belong to the model instance",
-          member, mirror, null);
+          at, atMirror, null);
       return null;
     }
-    ModelDescriptor.Member resolved;
+    ExecutableElement getter;
     if (member instanceof ExecutableElement method) {
       if (!method.getParameters().isEmpty() || method.getReturnType().getKind() == TypeKind.VOID) {
         report.error("[EXP-ARGS] " + what + " must be a getter: no parameters, returns the arch",
-            member, mirror, null);
+            at, atMirror, null);
         return null;
       }
       if (!accessibleFrom(method, pkg)) {
-        report.error("[EXP-ARGS] " + what + " is not visible from package " + pkg
-            + ", so the generated " + exporter + " cannot call it without reflection;"
-            + " make it package-private or public", member, mirror, null);
+        report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(method, pkg)
+            + ", so the generated " + exporter + " in package " + pkg + " cannot call it without"
+            + " reflection; make it " + (samePackage(method, pkg) ? "package-private or " : "")
+            + "public", at, atMirror, null);
         return null;
       }
-      resolved = new ModelDescriptor.Member(
-          method.getSimpleName().toString(), true, method.getReturnType());
+      getter = method;
     } else {
       VariableElement field = (VariableElement) member;
       if (accessibleFrom(field, pkg)) {
-        resolved = new ModelDescriptor.Member(field.getSimpleName().toString(), false,
-            field.asType());
+        getter = null;
       } else {
-        ExecutableElement getter = getterOf(field);
-        if (getter == null || !accessibleFrom(getter, pkg)) {
-          report.error("[EXP-ARGS] " + what + " is " + (field.getModifiers()
-                  .contains(Modifier.PRIVATE) ? "private" : "not visible from package " + pkg)
-              + " and has no non-private getter " + getterName(field) + "(), so the generated "
-              + exporter + " cannot read it without reflection; make the field package-private"
-              + " or public, or add the getter (Kotlin: don't make the property private)",
-              member, mirror, null);
+        getter = getterOf(field);
+        if (getter == null) {
+          report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(field, pkg)
+              + " and has no getter " + getterName(field) + "() or " + field.getSimpleName()
+              + "() returning " + field.asType() + ", so the generated " + exporter
+              + " cannot read it without reflection; add the getter, or make the field "
+              + (samePackage(field, pkg) ? "package-private or " : "") + "public"
+              + " (Kotlin: don't make the property private)", at, atMirror, null);
           return null;
         }
-        resolved = new ModelDescriptor.Member(
-            getter.getSimpleName().toString(), true, getter.getReturnType());
+        if (!accessibleFrom(getter, pkg)) {
+          report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(field, pkg) + " and its getter "
+              + getter.getSimpleName() + "() is " + hiddenBecause(getter, pkg) + ", so the generated "
+              + exporter + " in package " + pkg + " cannot call it without reflection; make the"
+              + " getter " + (samePackage(getter, pkg) ? "package-private or " : "") + "public",
+              at, atMirror, null);
+          return null;
+        }
       }
     }
+    if (getter != null) {
+      List<String> checked = checkedExceptions(getter);
+      if (!checked.isEmpty()) {
+        report.error("[EXP-ARGS] " + what + (getter == member ? "" : " is read through "
+                + getter.getSimpleName() + "(), which") + " declares checked exceptions "
+            + checked + "; the generated " + exporter + " calls it directly: drop the throws"
+            + " clause (wrap the exception in an unchecked one)", at, atMirror, null);
+        return null;
+      }
+    }
+    ModelDescriptor.Member resolved = getter == null
+        ? new ModelDescriptor.Member(member.getSimpleName().toString(), false, typeIn(model, member))
+        : new ModelDescriptor.Member(getter.getSimpleName().toString(), true, typeIn(model, getter));
     if (requiredType != null) {
       TypeElement required = elements.getTypeElement(requiredType);
       if (required != null && !types.isAssignable(resolved.type(), types.erasure(required.asType()))) {
         report.error("[EXP-ARGS] " + what + " has type " + resolved.type() + ", which is not a "
             + requiredType + (annotation == SparseArch.class
                 ? " (build it with SparseModel.fromFg(fg))" : " (the dense net must extend Module)"),
-            member, mirror, null);
+            at, atMirror, null);
+        return null;
+      }
+      if (annotation == DenseArch.class && required != null
+          && types.isSameType(types.erasure(resolved.type()), types.erasure(required.asType()))) {
+        report.error("[EXP-ARGS] " + what + " has type Module, which declares no forward to"
+            + " export; declare it with your dense net's own class (the one with the"
+            + " @ExportOutput method)", at, atMirror, null);
         return null;
       }
       if (!typeAccessibleFrom(resolved.type(), pkg)) {
         report.error("[EXP-ARGS] " + what + " has type " + resolved.type()
             + ", which is not visible from package " + pkg + "; make the type non-private",
-            member, mirror, null);
+            at, atMirror, null);
         return null;
       }
     }
     return resolved;
   }
 
-  /** The getter Kotlin (or a Java author) wrote for {@code field}, private or not. */
-  private @Nullable ExecutableElement getterOf(VariableElement field) {
-    String name = getterName(field);
-    for (ExecutableElement method :
-        ElementFilter.methodsIn(field.getEnclosingElement().getEnclosedElements())) {
-      if (method.getSimpleName().contentEquals(name)
-          && method.getParameters().isEmpty()
-          && !method.getModifiers().contains(Modifier.STATIC)
-          && types.isSameType(method.getReturnType(), field.asType())) {
-        return method;
+  private boolean samePackage(Element element, PackageElement pkg) {
+    return elements.getPackageOf(element).equals(pkg);
+  }
+
+  /** Why {@code element} is not visible from {@code pkg}: "private", "protected in a.B", ... */
+  private String hiddenBecause(Element element, PackageElement pkg) {
+    for (Element e = element; e != null && e.getKind() != ElementKind.PACKAGE;
+        e = e.getEnclosingElement()) {
+      String where = e == element && e.getEnclosingElement() instanceof TypeElement owner
+          ? " in " + owner.getQualifiedName() : "";
+      if (e.getModifiers().contains(Modifier.PRIVATE)) {
+        return e == element ? "private" : "inside private " + e.getSimpleName();
+      }
+      if (!e.getModifiers().contains(Modifier.PUBLIC) && !samePackage(e, pkg)) {
+        String level = e.getModifiers().contains(Modifier.PROTECTED) ? "protected" : "package-private";
+        return e == element ? level + where : "inside " + level + " " + e.getSimpleName();
       }
     }
-    return null;
+    return "not visible from package " + pkg;
+  }
+
+  /**
+   * The getter for {@code field}, private or not: Kotlin's (and the JavaBeans) {@code getX()} /
+   * {@code isX()}, else a record-style {@code x()}. It must return the field's type.
+   */
+  private @Nullable ExecutableElement getterOf(VariableElement field) {
+    ExecutableElement accessor = null;
+    for (ExecutableElement method :
+        ElementFilter.methodsIn(field.getEnclosingElement().getEnclosedElements())) {
+      if (method.getParameters().isEmpty()
+          && !method.getModifiers().contains(Modifier.STATIC)
+          && types.isSameType(method.getReturnType(), field.asType())) {
+        if (method.getSimpleName().contentEquals(getterName(field))) {
+          return method;
+        }
+        if (method.getSimpleName().contentEquals(field.getSimpleName())) {
+          accessor = method;
+        }
+      }
+    }
+    return accessor;
   }
 
   /** Kotlin's JVM getter name: {@code sparse -> getSparse}, {@code isReady -> isReady}. */
@@ -345,14 +496,15 @@ final class ModelValidator {
   private ModelDescriptor.@Nullable Forward forward(
       TypeElement model, Element denseMember, TypeMirror denseType, Report report) {
     if (denseType.getKind() != TypeKind.DECLARED) {
-      return null; // already reported: not a Module
+      report.error("[DENSE-OUT] the @DenseArch type " + denseType + " is not a class; declare the"
+          + " dense net's own class", denseMember, mirror(denseMember, DenseArch.class), null);
+      return null;
     }
-    TypeElement dense = (TypeElement) types.asElement(denseType);
+    DeclaredType denseDeclared = (DeclaredType) denseType;
+    TypeElement dense = (TypeElement) denseDeclared.asElement();
     List<ExecutableElement> annotated = new ArrayList<>();
-    // the runtime's Module and its superclasses declare no @ExportOutput: stop there
-    for (TypeElement type = dense;
-        type != null && !type.getQualifiedName().contentEquals(MODULE);
-        type = superclass(type)) {
+    // the runtime's Module and its supertypes declare no @ExportOutput: stop there
+    for (TypeElement type : hierarchy(dense, MODULE)) {
       for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
         if (mirror(method, ExportOutput.class) != null
             && annotated.stream().noneMatch(m -> elements.overrides(m, method, dense))) {
@@ -375,6 +527,8 @@ final class ModelValidator {
       return null;
     }
     ExecutableElement method = annotated.get(0);
+    // parameter and return types as seen from the dense type (a generic base class's T resolved)
+    ExecutableType signature = (ExecutableType) types.asMemberOf(denseDeclared, method);
     AnnotationMirror exportOutput = mirror(method, ExportOutput.class);
     String where = "dense model '" + dense.getSimpleName() + "': " + method.getSimpleName();
     PackageElement pkg = elements.getPackageOf(model);
@@ -389,6 +543,13 @@ final class ModelValidator {
           + " make it public", method);
       ok = false;
     }
+    List<String> checked = checkedExceptions(method);
+    if (!checked.isEmpty()) {
+      report.error("[DENSE-IN] " + where + " declares checked exceptions " + checked + "; the"
+          + " exported forward is called by the generated exporter's lambda and by the trace,"
+          + " which cannot pass them on: throw an unchecked exception instead", method);
+      ok = false;
+    }
 
     boolean takesMap = false;
     TypeElement blocks = elements.getTypeElement(BLOCKS);
@@ -397,7 +558,7 @@ final class ModelValidator {
           + " of mc blocks; it takes " + method.getParameters().size() + " parameters", method);
       ok = false;
     } else {
-      TypeMirror param = method.getParameters().get(0).asType();
+      TypeMirror param = signature.getParameterTypes().get(0);
       if (blocks != null && types.isSameType(param, blocks.asType())) {
         takesMap = false;
       } else if (isMapOfTensors(param)) {
@@ -410,7 +571,7 @@ final class ModelValidator {
     }
 
     TypeMirror tensor = elements.getTypeElement(TENSOR).asType();
-    TypeMirror returned = method.getReturnType();
+    TypeMirror returned = signature.getReturnType();
     TypeMirror recordType = null;
     List<String> accessors = new ArrayList<>();
     int arity = -1;
@@ -423,8 +584,11 @@ final class ModelValidator {
       List<? extends RecordComponentElement> components =
           ElementFilter.recordComponentsIn(record.getEnclosedElements());
       for (RecordComponentElement component : components) {
-        if (!types.isSameType(component.asType(), tensor)) {
-          notTensors.add(component.getSimpleName() + " (" + component.asType() + ")");
+        // Pair<Tensor> for record Pair<A>(A ctr, A cvr): the component types as returned
+        TypeMirror componentType = ((ExecutableType) types.asMemberOf(
+            (DeclaredType) returned, component.getAccessor())).getReturnType();
+        if (!types.isSameType(componentType, tensor)) {
+          notTensors.add(component.getSimpleName() + " (" + componentType + ")");
         }
         accessors.add(component.getAccessor().getSimpleName().toString());
       }
@@ -531,6 +695,15 @@ final class ModelValidator {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** "an interface", "an enum", "an annotation type" (for messages). */
+  private static String kindWithArticle(ElementKind kind) {
+    String name = switch (kind) {
+      case ANNOTATION_TYPE -> "annotation type";
+      default -> kind.toString().toLowerCase(Locale.ROOT);
+    };
+    return ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+  }
 
   private boolean accessibleFrom(Element element, PackageElement pkg) {
     for (Element e = element; e != null && e.getKind() != ElementKind.PACKAGE;

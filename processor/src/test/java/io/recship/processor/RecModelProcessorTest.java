@@ -58,7 +58,13 @@ class RecModelProcessorTest {
 
   @Test
   void generatedBuilderIsTheRuntimePlanBuilderNamingTheExporterInItsMessages() throws Exception {
-    Compilation compilation = compile(validModel(), twoOutputDense());
+    Path configs = Fixtures.configDir().resolve("valid");
+    JavaFileObject withArchs = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+        "  @SparseArch SparseModel sparse = SparseModel.fromFg(io.recship.fg.FeatureGenerator.load(",
+        "      java.nio.file.Path.of(\"" + configs.resolve("fg.json") + "\"),",
+        "      java.nio.file.Path.of(\"" + configs.resolve("mc.json") + "\")));",
+        "  @DenseArch CtrDense dense = new CtrDense();");
+    Compilation compilation = compile(withArchs, twoOutputDense());
     assertThat(compilation).succeeded();
 
     // Run the compiled exporter: builder(model) hands back the runtime's ExportPlan.Builder,
@@ -278,9 +284,9 @@ class RecModelProcessorTest {
 
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorContaining(
-            "@SparseArch field 'sparse' of CtrModel is private and has no non-private getter"
-                + " getSparse(), so the generated CtrModelExporter cannot read it without"
-                + " reflection")
+            "@SparseArch field 'sparse' of CtrModel is private and has no getter getSparse() or"
+                + " sparse() returning io.recship.sparse.SparseModel, so the generated"
+                + " CtrModelExporter cannot read it without reflection")
         .inFile(model).onLine(FIRST_MEMBER_LINE);
   }
 

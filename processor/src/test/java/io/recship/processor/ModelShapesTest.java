@@ -1,0 +1,318 @@
+package io.recship.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.recship.processor.Fixtures.compile;
+import static io.recship.processor.Fixtures.twoOutputDense;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Models written in the other shapes Java and Kotlin allow: generic and inherited archs, records,
+ * record-style getters, interfaces, checked exceptions, and resource names. Each either compiles
+ * to a working exporter or fails with an error at the member the user must change; none may
+ * compile silently without an exporter or leave an error inside the generated file.
+ */
+class ModelShapesTest {
+  private static final String HEADER = String.join("\n",
+      "import io.recship.annotations.DenseArch;",
+      "import io.recship.annotations.ExportOutput;",
+      "import io.recship.annotations.RecModel;",
+      "import io.recship.annotations.SparseArch;",
+      "import io.recship.nn.Module;",
+      "import io.recship.sparse.SparseModel;",
+      "import io.recship.tensor.Blocks;",
+      "import io.recship.tensor.Tensor;",
+      "");
+
+  private static final String CONFIGS = "fg = \"valid/fg.json\", mc = \"valid/mc.json\"";
+
+  private static JavaFileObject source(String name, String... lines) {
+    String pkg = name.substring(0, name.lastIndexOf('.'));
+    return JavaFileObjects.forSourceString(name,
+        "package " + pkg + ";\n" + HEADER + String.join("\n", lines) + "\n");
+  }
+
+  /** Line {@code n} (1-based) of {@link #source}'s {@code lines}, as javac counts the file. */
+  private static long line(int n) {
+    return 1 + HEADER.split("\n", -1).length - 1 + n;
+  }
+
+  private static String exporter(Compilation compilation, String name) {
+    try {
+      return compilation.generatedSourceFile(name).orElseThrow().getCharContent(true).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ generic archs
+
+  @Test
+  void archDeclaredAsATypeVariableOfABaseClassIsReadAsTheBoundType() {
+    Compilation compilation = compile(
+        source("com.acme.BaseModel",
+            "public abstract class BaseModel<D extends Module> {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch D dense;",
+            "}"),
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel extends BaseModel<CtrDense> {}"),
+        twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("CtrDense dense = model.dense;", "CtrDense.CtrCvr out = dense.forward(blocks);");
+  }
+
+  @Test
+  void genericModelTakesAWildcardAndReadsItsArchAsTheBound() {
+    Compilation compilation = compile(
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel<D extends CtrDense> {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch D dense;",
+            "}"),
+        twoOutputDense());
+
+    // -Xlint:all is on: a raw CtrModel in the generated file would warn
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("builder(CtrModel<?> model)", "CtrDense dense = model.dense;");
+  }
+
+  @Test
+  void forwardInheritedFromAGenericBaseIsResolvedForTheDenseType() {
+    Compilation compilation = compile(
+        source("com.acme.BaseDense",
+            "public abstract class BaseDense<I, O> extends Module {",
+            "  @ExportOutput({\"ctr\", \"cvr\"})",
+            "  public abstract O forward(I in);",
+            "}"),
+        source("com.acme.CtrDense",
+            "public final class CtrDense extends BaseDense<Blocks, CtrDense.Pair<Tensor>> {",
+            "  public record Pair<A>(A ctr, A cvr) {}",
+            "  @Override public Pair<Tensor> forward(Blocks in) {",
+            "    return new Pair<>(in.get(\"user\"), in.get(\"item\"));",
+            "  }",
+            "}"),
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch CtrDense dense;",
+            "}"));
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("CtrDense.Pair<Tensor> out = dense.forward(blocks);",
+            "return List.of(out.ctr(), out.cvr());");
+  }
+
+  @Test
+  void denseArchDeclaredAsModuleAsksForTheConcreteClass() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "public class CtrModel {",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch Module dense;",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("@DenseArch field 'dense' of CtrModel has type"
+            + " Module, which declares no forward to export; declare it with your dense net's own"
+            + " class").inFile(model).onLine(line(4));
+  }
+
+  // ------------------------------------------------------------------ records and getters
+
+  @Test
+  void recordModelReadsItsAnnotatedComponentsThroughTheAccessors() {
+    Compilation compilation = compile(
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public record CtrModel(@SparseArch SparseModel sparse, @DenseArch CtrDense dense) {}"),
+        twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("CtrDense dense = model.dense();", "model.sparse(), dense, forward");
+  }
+
+  @Test
+  void privateFieldIsReadThroughARecordStyleGetter() {
+    Compilation compilation = compile(
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel {",
+            "  @SparseArch private SparseModel sparse;",
+            "  @DenseArch private CtrDense dense;",
+            "  public SparseModel sparse() { return sparse; }",
+            "  public CtrDense dense() { return dense; }",
+            "}"),
+        twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("CtrDense dense = model.dense();", "model.sparse(), dense, forward");
+  }
+
+  @Test
+  void protectedGetterInAnotherPackageIsNamedOnTheModel() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "public class CtrModel extends com.base.Base {",
+        "  @DenseArch CtrDense dense;",
+        "}");
+    Compilation compilation = compile(
+        source("com.base.Base",
+            "public abstract class Base {",
+            "  @SparseArch private SparseModel sparse;",
+            "  protected SparseModel getSparse() { return sparse; }",
+            "}"),
+        model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("@SparseArch field 'sparse' of CtrModel (inherited"
+            + " from com.base.Base) is private and its getter getSparse() is protected in"
+            + " com.base.Base, so the generated CtrModelExporter in package com.acme cannot call"
+            + " it without reflection; make the getter public")
+        .inFile(model).onLine(line(1));
+  }
+
+  @Test
+  void exportOutputOnAnInterfaceMethodIsFound() {
+    Compilation compilation = compile(
+        source("com.acme.Scorer",
+            "public interface Scorer {",
+            "  @ExportOutput(\"score\")",
+            "  Tensor forward(Blocks in);",
+            "}"),
+        source("com.acme.CtrDense",
+            "public final class CtrDense extends Module implements Scorer {",
+            "  @Override public Tensor forward(Blocks in) { return in.get(\"user\"); }",
+            "}"),
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch CtrDense dense;",
+            "}"));
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("DenseForward forward = blocks -> List.of(dense.forward(blocks));");
+  }
+
+  // ------------------------------------------------------------------ checked exceptions
+
+  @Test
+  void forwardDeclaringACheckedExceptionIsRejectedAtTheMethod() {
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "public final class CtrDense extends Module {",
+        "  @ExportOutput(\"score\")",
+        "  public Tensor forward(Blocks in) throws java.io.IOException {",
+        "    return in.get(\"user\");",
+        "  }",
+        "}");
+    Compilation compilation = compile(Fixtures.validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[DENSE-IN] dense model 'CtrDense': forward declares"
+            + " checked exceptions [java.io.IOException]")
+        .inFile(dense).onLine(line(3));
+  }
+
+  @Test
+  void archGetterDeclaringACheckedExceptionIsRejectedAtTheGetter() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "public class CtrModel {",
+        "  @SparseArch SparseModel sparse() throws Exception { return null; }",
+        "  @DenseArch CtrDense dense;",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@SparseArch method 'sparse' of CtrModel declares"
+            + " checked exceptions [java.lang.Exception]; the generated CtrModelExporter calls it"
+            + " directly").inFile(model).onLine(line(3));
+  }
+
+  // ------------------------------------------------------------------ kinds and resource names
+
+  @Test
+  void recModelOnAnInterfaceSaysWhereItGoes() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "public interface CtrModel {",
+        "  @SparseArch SparseModel sparse();",
+        "  @DenseArch CtrDense dense();",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("@RecModel goes on a class holding the sparse and"
+        + " dense archs, not on an interface").inFile(model).onLine(line(1));
+  }
+
+  @Test
+  void resourceNameWithALeadingSlashIsLookedUpLikeTheRuntimeDoes() {
+    Compilation compilation = compile(
+        source("com.acme.CtrModel",
+            "@RecModel(fg = \"/valid/fg.json\", mc = \"/valid/mc.json\")",
+            "public class CtrModel {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch CtrDense dense;",
+            "}"),
+        twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("FG_RESOURCE = \"/valid/fg.json\"");
+  }
+
+  @Test
+  void resourceNamesThatWorkOnlyFromADirectoryAreRejected() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(fg = \"./valid/fg.json\", mc = \"valid\\\\mc.json\")",
+        "public class CtrModel {",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch CtrDense dense;",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("@RecModel fg resource './valid/fg.json' has an"
+        + " empty, '.' or '..' path segment, which a class loader resolves in a directory but not"
+        + " inside a jar").inFile(model).onLine(line(1));
+    assertThat(compilation).hadErrorContaining("@RecModel mc resource 'valid\\mc.json' contains"
+        + " '\\'; resource names use '/' on every OS").inFile(model).onLine(line(1));
+  }
+
+  @Test
+  void mcWithNoBlocksFailsTheCompile() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(fg = \"noblocks/fg.json\", mc = \"noblocks/mc.json\")",
+        "public class CtrModel {",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch CtrDense dense;",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[MC-EMPTY] noblocks/mc.json:1:")
+        .inFile(model).onLine(line(1));
+    assertThat(compilation).hadErrorContaining("declares no blocks");
+  }
+}
