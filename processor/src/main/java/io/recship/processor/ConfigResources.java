@@ -28,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>the source path;
  *   <li>each directory of the {@code -Arecship.resources} option;
  *   <li>{@code src/main/resources} of the module being compiled, found by walking up from the
- *       class and source output directories. kapt runs before Maven's {@code process-resources},
- *       so for a Kotlin module the resource is not in the class output yet.
+ *       class and source output directories: for builds that run the processor before the
+ *       resources are copied (kapt bound to an earlier phase, some IDE builds).
  * </ol>
  *
  * <p>Lookups are cached: several models may share one fg.
