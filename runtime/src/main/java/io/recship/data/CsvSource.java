@@ -54,7 +54,7 @@ final class CsvSource implements RowSource {
       parser.schema.labels().forEach(this::need);
       parser.schema.ids().forEach(this::need);
     } catch (NoSuchFileException e) {
-      throw new DataException(name, 0, null, "file not found");
+      throw DataException.unreadableFile(file, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + file, e);
     }

@@ -1,5 +1,12 @@
 package io.recship.data;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** A raw sample the dataset cannot use: names the file, the line and the column. */
@@ -15,20 +22,54 @@ public final class DataException extends RuntimeException {
   }
 
   public DataException(String file, long line, @Nullable String column, String problem, @Nullable Throwable cause) {
-    super(file + ":" + line + (column == null ? "" : ": column '" + column + "'") + ": " + problem, cause);
+    this(file + ":" + line + (column == null ? "" : ": column '" + column + "'") + ": " + problem, file, line, column,
+        cause);
+  }
+
+  private DataException(String message, String file, long line, @Nullable String column, @Nullable Throwable cause) {
+    super(message, cause);
     this.file = file;
     this.line = line;
     this.column = column;
+  }
+
+  /**
+   * A data file that cannot be opened at all, worded as an unreadable fg.json is: {@code
+   * nope.jsonl: no such file (absolute path /work/nope.jsonl); check the path}. No line number:
+   * there is no line to point at ({@link #line()} is 0).
+   */
+  public static DataException unreadableFile(Path file, IOException e) {
+    String problem;
+    if (Files.isDirectory(file)) {
+      problem = "is a folder, not a data file; give a file";
+    } else if (e instanceof NoSuchFileException) {
+      problem = "no such file (absolute path " + file.toAbsolutePath() + "); check the path";
+    } else if (e instanceof AccessDeniedException) {
+      problem = "permission denied; make the file readable";
+    } else if (e instanceof FileSystemException f && f.getReason() != null) {
+      problem = "cannot be read: " + f.getReason().toLowerCase(Locale.ROOT);
+    } else {
+      problem = "cannot be read: " + e;
+    }
+    return new DataException(file + ": " + problem, file.toString(), 0, null, e);
+  }
+
+  /** A line that does not parse: {@code file:line:column: not valid JSON: reason}. */
+  static DataException badJson(String file, long line, int charColumn, String reason) {
+    return new DataException(file + ":" + line + ":" + charColumn + ": not valid JSON: " + reason, file, line, null,
+        null);
   }
 
   public String file() {
     return file;
   }
 
+  /** The 1-based line, or 0 when the whole file is the problem. */
   public long line() {
     return line;
   }
 
+  /** The data column (not a character position), when one column is the problem. */
   public @Nullable String column() {
     return column;
   }

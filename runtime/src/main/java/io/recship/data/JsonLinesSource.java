@@ -1,5 +1,6 @@
 package io.recship.data;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
@@ -27,11 +28,13 @@ final class JsonLinesSource implements RowSource {
     this.name = file.toString();
     this.parser = parser;
     try {
+      if (Files.isDirectory(file)) {
+        // opening a folder succeeds on Linux; only the first read fails, with a bare "Is a directory"
+        throw new FileSystemException(file.toString(), null, "is a folder");
+      }
       this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new DataException(name, 0, null, "file not found");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + file, e);
+      throw DataException.unreadableFile(file, e);
     }
   }
 
@@ -64,7 +67,12 @@ final class JsonLinesSource implements RowSource {
     try {
       obj = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new DataException(name, line, null, "not valid JSON: " + e.getOriginalMessage());
+      // each line is parsed on its own, so Jackson's column is the column in this line
+      JsonLocation at = e.getLocation();
+      String reason = JsonSyntax.reason(e);
+      throw at == null || at.getColumnNr() < 1
+          ? new DataException(name, line, null, "not valid JSON: " + reason)
+          : DataException.badJson(name, line, at.getColumnNr(), reason);
     }
     if (obj == null || !obj.isObject()) {
       throw new DataException(name, line, null, "each line must be a JSON object");

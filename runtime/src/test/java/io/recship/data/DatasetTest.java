@@ -70,10 +70,59 @@ class DatasetTest {
         .hasMessage(p + ":1: column 'price': missing column");
     Path q = jsonl("{\"user\":");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(q).build().first())
-        .hasMessageStartingWith(q + ":1: not valid JSON");
+        .hasMessageStartingWith(q + ":1:9: not valid JSON");
     Path r = jsonl("{\"user\":\"u1\",\"price\":1,\"age\":2.5,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(r).build().first())
         .hasMessageContaining("column 'age': expected integer, got number 2.5");
+  }
+
+  @Test
+  void malformedJsonLineIsReportedAtLineAndColumnInPlainWordsWithoutJacksonsLocationText() throws IOException {
+    // an unclosed array is where Jackson appends "(start marker at [Source: REDACTED ...])"
+    Path p = jsonl("", "{\"user\":\"u1\",\"tags\":[\"a\",\"b\"");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())
+        .isInstanceOfSatisfying(DataException.class, e -> assertThat(e.line()).isEqualTo(2))
+        .hasMessage(p + ":2:29: not valid JSON: the line ends inside an array: ']' is missing");
+    Path q = jsonl("{\"user\":{\"a\":1}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(q).build().first())
+        .hasMessage(q + ":1:16: not valid JSON: the line ends inside an object: '}' is missing"
+            + " (each sample must be one whole object on one line)");
+    Path r = jsonl("{user:\"u1\"}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(r).build().first())
+        .hasMessage(r + ":1:2: not valid JSON: unexpected 'u': expected a field name in double quotes");
+    Path s = jsonl("{\"user\":u1}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(s).build().first())
+        .hasMessage(s + ":1:9: not valid JSON: 'u1' is not a JSON value (strings need double quotes)");
+  }
+
+  @Test
+  void unknownJacksonMessagesStillLoseTheirLocationAndFeatureNames() throws IOException {
+    Path p = jsonl("{\"price\":NaN}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())
+        .hasMessage(p + ":1:13: not valid JSON: 'NaN' is not a JSON value (JSON has no NaN or Infinity)");
+    Path q = jsonl("{\"age\":01}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(q).build().first())
+        .hasMessageStartingWith(q + ":1:")
+        .hasMessageContaining("not valid JSON: invalid numeric value")
+        .hasMessageNotContaining("Source")
+        .hasMessageNotContaining("`");
+  }
+
+  @Test
+  void missingFileIsNamedWithItsAbsolutePathAndNoLineNumber() {
+    Path p = Path.of("no-such-dir-here", "nope.jsonl");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())
+        .isInstanceOfSatisfying(DataException.class, e -> assertThat(e.line()).isZero())
+        .hasMessage(p + ": no such file (absolute path " + p.toAbsolutePath() + "); check the path");
+    Path c = Path.of("no-such-dir-here", "nope.csv");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).csv(c).build().first())
+        .hasMessage(c + ": no such file (absolute path " + c.toAbsolutePath() + "); check the path");
+  }
+
+  @Test
+  void aFolderGivenAsJsonLinesIsNamedAsSuch() {
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(dir).build().first())
+        .hasMessage(dir + ": is a folder, not a data file; give a file");
   }
 
   @Test
