@@ -1,12 +1,18 @@
 package io.recship.cli;
 
 import io.recship.examples.ctr.CtrPipeline;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +29,8 @@ import picocli.CommandLine.Option;
       "Train the example CTR/CVR model (target attention over a click sequence) on synthetic data, save a checkpoint,"
           + " export it with the generated CtrModelExporter, load the export, score held-out samples with it and"
           + " check that its scores equal the training-side forward.",
-      "Exit codes: 0 done and parity holds, 1 the export's scores differ from the training-side forward, 2 bad options."
+      "Exit codes: 0 done and parity holds, 1 the export's scores differ from the training-side forward, 2 bad options"
+          + " or the workdir cannot be written (the message says why)."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final CtrPipeline.Settings DEFAULTS = CtrPipeline.Settings.defaults(Path.of("."));
@@ -50,21 +57,39 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     CtrPipeline.Settings settings;
+    List<String> wrong = wrongOptions();
+    if (!wrong.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", wrong));
+    }
     try {
       settings = CtrPipeline.Settings.defaults(workdir).withSteps(steps).withSeed(seed)
           .withSamples(trainSamples, heldOutSamples);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) { // a rule of Settings this command does not know yet
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    String workdirProblem = prepareWorkdir();
+    if (workdirProblem != null) {
+      err.println("recship demo: " + workdirProblem);
+      err.flush();
+      return RecShipCli.UNREADABLE;
     }
     out.println("recship demo: the Java example io.recship.examples.ctr.CtrModel, end to end, in "
         + settings.workdir().toAbsolutePath());
     out.flush();
     long start = System.nanoTime();
-    CtrPipeline.Result r = CtrPipeline.run(settings, line -> {
-      out.println(line);
-      out.flush();
-    });
+    CtrPipeline.Result r;
+    try {
+      r = CtrPipeline.run(settings, line -> {
+        out.println(line);
+        out.flush();
+      });
+    } catch (UncheckedIOException e) { // e.g. the disk filled up: the cause says what, not a stack trace
+      err.println("recship demo: " + e.getMessage() + ": " + FileProblems.describe(e.getCause()));
+      err.flush();
+      return RecShipCli.UNREADABLE;
+    }
     Duration total = Duration.ofNanos(System.nanoTime() - start);
     out.println();
     out.printf(Locale.ROOT, "done in %.1f s (%s)%n", total.toMillis() / 1000.0, timings(r.timings()));
@@ -78,6 +103,41 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  recship score " + r.exportDir() + " --input " + r.heldOutFile());
     out.flush();
     return r.parityOk() ? RecShipCli.OK : RecShipCli.FINDINGS;
+  }
+
+  /** Each option whose value Settings would refuse, in the option's own terms (Settings knows its fields only). */
+  private List<String> wrongOptions() {
+    List<String> wrong = new ArrayList<>();
+    if (steps < 1) {
+      wrong.add("--steps " + steps + " must be at least 1");
+    }
+    if (trainSamples < DEFAULTS.batchSize()) {
+      wrong.add("--train-samples " + trainSamples + " must be at least the batch size " + DEFAULTS.batchSize());
+    }
+    if (heldOutSamples < CtrPipeline.Settings.MIN_HELD_OUT_SAMPLES) {
+      wrong.add("--held-out-samples " + heldOutSamples + " must be at least " + CtrPipeline.Settings.MIN_HELD_OUT_SAMPLES);
+    }
+    return wrong;
+  }
+
+  /**
+   * Creates the workdir, or says why it cannot be: checked before training so that a bad --workdir
+   * costs no time, and worded here because Java names only the path ("Not a directory").
+   */
+  private @Nullable String prepareWorkdir() {
+    if (Files.exists(workdir) && !Files.isDirectory(workdir)) {
+      return "--workdir " + workdir + " is a file; choose a directory";
+    }
+    Path inTheWay = FileProblems.fileInTheWay(workdir);
+    if (inTheWay != null) {
+      return "--workdir " + workdir + ": " + inTheWay + " is a file; choose a directory";
+    }
+    try {
+      Files.createDirectories(workdir);
+      return null;
+    } catch (IOException e) {
+      return "--workdir " + workdir + " cannot be created: " + FileProblems.describe(e);
+    }
   }
 
   private static String timings(Map<String, Duration> timings) {

@@ -78,8 +78,9 @@ record ExportInspection(
    * @throws UnreadableException if {@code dir} is not an export folder or its dense JSON files do not parse
    */
   static ExportInspection of(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      throw new UnreadableException(dir + " is not a directory; give the export folder (the exportDir of the export)");
+    String problem = FileProblems.exportDirProblem(dir);
+    if (problem != null) {
+      throw new UnreadableException(problem);
     }
     Path fx = denseFolder(dir);
     List<Output> outputs = new ArrayList<>();

@@ -18,8 +18,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Parameters;
           + " the FG turns them into ids, the exported tables give the embeddings (unknown ids give zeros),"
           + " the TorchScript graph gives the outputs.",
       "Prints one JSON object per sample: {\"sample_id\": ..., \"<output>\": score, ...}.",
-      "Exit codes: 0 scored, 2 the export or the input cannot be read (the message names the file and line)."
+      "Exit codes: 0 scored, 2 the export or the input cannot be read or --output cannot be written (the message"
+          + " names the file, and the line where there is one)."
     })
 final class ScoreCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -53,13 +56,19 @@ final class ScoreCommand implements Callable<Integer> {
       description = "Samples per TorchScript call. Default: ${DEFAULT-VALUE}.")
   int batchSize = 256;
 
-  @Option(names = "--output", paramLabel = "FILE", description = "Write the scores here instead of to standard output.")
+  @Option(names = "--output", paramLabel = "FILE",
+      description = "Write the scores here instead of to standard output. Missing parent folders are created,"
+          + " as the exporter creates its exportDir's.")
   @Nullable Path output;
 
   @Option(names = "--id-column", paramLabel = "COLUMN", defaultValue = "sample_id",
       description = "The input column echoed as sample_id; without it in the input, the line number is used."
-          + " Default: ${DEFAULT-VALUE}.")
+          + " If you name a COLUMN the first sample lacks, one warning on standard error lists the columns it has"
+          + " and line numbers are used. Default: ${DEFAULT-VALUE}.")
   String idColumn = "sample_id";
+
+  /** The first non-blank line of the input and its keys. */
+  private record FirstSample(long line, List<String> columns) {}
 
   @Override
   public Integer call() {
@@ -67,16 +76,37 @@ final class ScoreCommand implements Callable<Integer> {
     if (batchSize < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
     }
+    // what can be checked without libtorch first: a typo in a path should not wait for the model to load
+    String dirProblem = FileProblems.exportDirProblem(dir);
+    if (dirProblem != null) {
+      return fail(dirProblem);
+    }
+    @Nullable FirstSample first;
+    try {
+      first = firstSample(input);
+    } catch (DataException e) {
+      return fail(e.getMessage());
+    }
+    boolean hasIds = first != null && first.columns().contains(idColumn);
+    if (!hasIds && first != null && spec.commandLine().getParseResult().hasMatchedOption("--id-column")) {
+      err.println("recship score: warning: --id-column " + idColumn + " is not in the first sample (" + input + ":"
+          + first.line() + ", columns: " + String.join(", ", first.columns()) + "); sample_id is the line number");
+      err.flush();
+    }
     try (ExportedModel model = ExportedModel.load(dir)) {
-      boolean hasIds = firstObjectHas(input, idColumn);
       Schema schema = Schema.fromFg(model.featureGenerator());
       Dataset samples = Dataset.builder(hasIds ? schema.withIds(idColumn) : schema)
           .jsonLines(input)
           .batchSize(batchSize)
           .build();
+      Writer sink;
+      try {
+        sink = sink();
+      } catch (IOException e) {
+        return fail(outputProblem(e));
+      }
       long scored = 0;
-      try (Writer sink = sink();
-          JsonGenerator json = new JsonFactory().createGenerator(sink)) {
+      try (sink; JsonGenerator json = new JsonFactory().createGenerator(sink)) {
         json.setRootValueSeparator(null);
         for (Batch batch : samples) {
           Map<String, float[]> scores = model.score(batch);
@@ -96,6 +126,9 @@ final class ScoreCommand implements Callable<Integer> {
           }
           scored += batch.size();
         }
+      } catch (IOException e) {
+        return fail("cannot write the scores" + (output == null ? "" : " to --output " + output) + ": "
+            + FileProblems.describe(e));
       }
       if (output != null) {
         err.println("recship score: " + scored + " samples scored -> " + output);
@@ -103,14 +136,29 @@ final class ScoreCommand implements Callable<Integer> {
       }
       return RecShipCli.OK;
     } catch (ExportException | DataException e) {
-      err.println("recship score: " + e.getMessage());
-      err.flush();
-      return RecShipCli.UNREADABLE;
-    } catch (IOException | UncheckedIOException e) {
-      err.println("recship score: " + e.getMessage());
-      err.flush();
-      return RecShipCli.UNREADABLE;
+      return fail(e.getMessage());
+    } catch (UncheckedIOException e) {
+      return fail(e.getMessage() + ": " + FileProblems.describe(e.getCause()));
     }
+  }
+
+  private int fail(String message) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("recship score: " + message);
+    err.flush();
+    return RecShipCli.UNREADABLE;
+  }
+
+  /** Why the --output file cannot be opened, with the fix. */
+  private String outputProblem(IOException e) {
+    if (Files.isDirectory(output)) {
+      return "--output " + output + " is a folder; give a file path";
+    }
+    Path inTheWay = FileProblems.fileInTheWay(output);
+    if (inTheWay != null) {
+      return "--output " + output + ": " + inTheWay + " is a file, not a folder; choose another path";
+    }
+    return "--output " + output + " cannot be written: " + FileProblems.describe(e);
   }
 
   /** One value per sample for a {@code [B, 1]} output, an array for a wider one. */
@@ -147,29 +195,50 @@ final class ScoreCommand implements Callable<Integer> {
         }
       };
     }
+    Path parent = output.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
     OutputStream os = Files.newOutputStream(output);
     return new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8);
   }
 
-  /** Whether the first JSON object of {@code file} has {@code column}; a bad first line is left to the reader. */
-  private static boolean firstObjectHas(Path file, String column) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new DataException(file.toString(), 0, null, "file not found");
-    }
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (line.isBlank()) {
-          continue;
-        }
-        try {
-          JsonNode n = new ObjectMapper().readTree(line);
-          return n != null && n.has(column);
-        } catch (IOException e) {
-          return false;
+  /**
+   * The first sample's columns, or null when the input has none or its first line is no JSON
+   * object (the reader reports that line with its position).
+   *
+   * @throws DataException if the file cannot be read at all
+   */
+  private static @Nullable FirstSample firstSample(Path file) {
+    try {
+      if (Files.isDirectory(file)) {
+        throw new FileSystemException(file.toString(), null, "is a folder");
+      }
+      try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        long line = 0;
+        for (String text = r.readLine(); text != null; text = r.readLine()) {
+          line++;
+          if (text.isBlank()) {
+            continue;
+          }
+          JsonNode n;
+          try {
+            n = new ObjectMapper().readTree(text);
+          } catch (IOException e) {
+            return null;
+          }
+          if (n == null || !n.isObject()) {
+            return null;
+          }
+          List<String> columns = new ArrayList<>();
+          n.fieldNames().forEachRemaining(columns::add);
+          return new FirstSample(line, columns);
         }
       }
+    } catch (IOException e) {
+      throw DataException.unreadableFile(file, e);
     }
-    return false;
+    return null;
   }
 
   /** The line number of a {@code file:line} source. */

@@ -2,6 +2,8 @@ package io.recship.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +28,41 @@ class DemoCommandTest {
   }
 
   @Test
-  void badSizesAreAnOptionErrorWithExitTwo() {
-    Cli r = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "0");
+  void badSizesNameEachWrongOptionWithTheValueGivenAndTheMinimumAndExitTwo() {
+    Cli steps = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "0");
+    assertThat(steps.exit()).isEqualTo(2);
+    assertThat(steps.err()).startsWith("--steps 0 must be at least 1\n");
+
+    Cli samples = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "10",
+        "--held-out-samples", "1");
+    assertThat(samples.exit()).isEqualTo(2);
+    assertThat(samples.err())
+        .startsWith("--train-samples 10 must be at least the batch size 256; --held-out-samples 1 must be at least 2\n")
+        .doesNotContain("Settings[", "batchSize", "reportEvery");
+    assertThat(samples.out()).isEmpty();
+  }
+
+  @Test
+  void workdirThatIsAFileIsOneLineWithTheFixAndExitTwo() throws IOException {
+    Path file = Files.createFile(tmp.resolve("afile"));
+
+    Cli r = Cli.run("demo", "--workdir", file.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("steps >= 1");
+    assertThat(r.err()).isEqualTo("recship demo: --workdir " + file + " is a file; choose a directory\n");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void workdirBelowAFileNamesTheFileInTheWay() throws IOException {
+    Path file = Files.createFile(tmp.resolve("afile"));
+    Path below = file.resolve("sub");
+
+    Cli r = Cli.run("demo", "--workdir", below.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship demo: --workdir " + below + ": " + file + " is a file; choose a directory\n");
   }
 }

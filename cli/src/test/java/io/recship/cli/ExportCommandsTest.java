@@ -91,7 +91,15 @@ class ExportCommandsTest {
     Cli r = Cli.run("inspect", tmp.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("is not an export folder").contains("output_info.json");
-    assertThat(Cli.run("inspect", tmp.resolve("missing").toString()).exit()).isEqualTo(2);
+  }
+
+  @Test
+  void inspectOfAMissingFolderSaysItDoesNotExistAndExitsTwo() {
+    Path missing = tmp.resolve("missing");
+    Cli r = Cli.run("inspect", missing.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship inspect: " + missing + ": no such folder (absolute path " + missing
+        + "); give the export folder (the exportDir of an export)\n");
   }
 
   @Test
@@ -150,7 +158,84 @@ class ExportCommandsTest {
   }
 
   @Test
-  void scoreOfAMissingExportExitsTwo() {
+  void scoreOfAMissingExportFolderSaysItDoesNotExist() {
+    Path missing = tmp.resolve("nope");
+    Cli r = Cli.run("score", missing.toString(), "--input", demo.heldOutFile().toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship score: " + missing + ": no such folder (absolute path " + missing
+        + "); give the export folder (the exportDir of an export)\n");
+  }
+
+  @Test
+  void scoreCreatesTheMissingParentFoldersOfOutputAsTheExporterDoes() {
+    Path out = tmp.resolve("missing-dir/deeper/s.jsonl");
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", demo.heldOutFile().toString(),
+        "--output", out.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).isEqualTo("recship score: 300 samples scored -> " + out + "\n");
+    assertThat(out).isRegularFile().content().hasLineCount(300);
+  }
+
+  @Test
+  void scoreToAnOutputThatCannotBeAFileSaysWhyAndExitsTwo() throws IOException {
+    Path file = Files.createFile(tmp.resolve("afile"));
+    Path below = file.resolve("s.jsonl");
+    Cli underFile = Cli.run("score", demo.exportDir().toString(), "--input", demo.heldOutFile().toString(),
+        "--output", below.toString());
+    assertThat(underFile.exit()).isEqualTo(2);
+    assertThat(underFile.err())
+        .isEqualTo("recship score: --output " + below + ": " + file + " is a file, not a folder; choose another path\n");
+
+    Cli folder = Cli.run("score", demo.exportDir().toString(), "--input", demo.heldOutFile().toString(),
+        "--output", tmp.toString());
+    assertThat(folder.exit()).isEqualTo(2);
+    assertThat(folder.err()).isEqualTo("recship score: --output " + tmp + " is a folder; give a file path\n");
+  }
+
+  @Test
+  void scoreOfAMissingInputNamesItsAbsolutePathWithoutALineNumber() {
+    Path missing = Path.of("no-such-dir-here", "nope.jsonl");
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", missing.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship score: " + missing + ": no such file (absolute path "
+        + missing.toAbsolutePath() + "); check the path\n");
+  }
+
+  @Test
+  void scoreOfAMalformedLineNamesFileLineAndColumnInPlainWords() throws IOException {
+    Path in = tmp.resolve("malformed.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(demo.heldOutFile()).subList(0, 2));
+    lines.set(1, "{\"user_id\": \"u1\", \"click_seq_item_id\": [\"i1\"");
+    Files.write(in, lines);
+
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", in.toString());
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship score: " + in + ":2:45: not valid JSON: the line ends inside an array:"
+        + " ']' is missing\n");
+  }
+
+  @Test
+  void scoreWarnsOnceWhenANamedIdColumnIsNotInTheFirstSampleButNotForTheDefault() throws IOException {
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", demo.heldOutFile().toString(),
+        "--id-column", "sampleid");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).isEqualTo("recship score: warning: --id-column sampleid is not in the first sample ("
+        + demo.heldOutFile() + ":1, columns: user_id, age, gender, item_id, category, price, click_seq_item_id,"
+        + " click_seq_category, click, sample_id, conversion); sample_id is the line number\n");
+    assertThat(r.out().lines()).hasSize(300).first().asString().startsWith("{\"sample_id\":1,");
+
+    // without --id-column, input without ids is the documented line-number case: nothing to warn about
+    Path in = tmp.resolve("no-ids.jsonl");
+    Files.write(in, List.of(Files.readAllLines(demo.heldOutFile()).get(0).replaceAll(",?\"sample_id\":\"s\\d+\"", "")));
+    Cli quiet = Cli.run("score", demo.exportDir().toString(), "--input", in.toString());
+    assertThat(quiet.exit()).as(quiet.err()).isZero();
+    assertThat(quiet.err()).isEmpty();
+  }
+
+  @Test
+  void scoreOfAFolderThatIsNoExportExitsTwo() {
     Cli r = Cli.run("score", tmp.toString(), "--input", demo.heldOutFile().toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("recship-manifest.json");

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +110,28 @@ class ValidateCommandTest {
     Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", missing.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("cannot read the --data samples").contains(missing.toString());
+  }
+
+  @Test
+  void aMissingDataFileIsNamedWithItsAbsolutePathAndNoLineNumber(@TempDir Path dir) throws IOException {
+    Path[] f = collidingGenders(dir);
+    Path missing = Path.of("no-such-dir-here", "nope.jsonl");
+    Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", missing.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship validate: cannot read the --data samples: " + missing
+        + ": no such file (absolute path " + missing.toAbsolutePath() + "); check the path\n");
+  }
+
+  @Test
+  void aMalformedDataLineIsNamedByLineAndColumnWithoutJacksonsLocationText(@TempDir Path dir) throws IOException {
+    Path[] f = collidingGenders(dir);
+    List<String> rows = new ArrayList<>(Files.readAllLines(f[2]));
+    rows.set(1, "{\"user_id\": \"u1\", \"click_seq_item_id\": [\"i1\"");
+    Files.write(f[2], rows);
+    Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", f[2].toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship validate: cannot read the --data samples: " + f[2]
+        + ":2:45: not valid JSON: the line ends inside an array: ']' is missing\n");
   }
 
   @Test

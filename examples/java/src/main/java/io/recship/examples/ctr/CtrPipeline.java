@@ -61,11 +61,29 @@ public final class CtrPipeline {
       double denseLearningRate,
       double sparseLearningRate) {
 
+    /** The fewest held-out samples a run accepts (recship demo names it in terms of its options). */
+    public static final int MIN_HELD_OUT_SAMPLES = 2;
+
     public Settings {
-      if (steps < 1 || batchSize < 2 || trainSamples < batchSize || heldOutSamples < 2 || reportEvery < 1) {
-        throw new IllegalArgumentException(
-            "need steps >= 1, batchSize >= 2, trainSamples >= batchSize, heldOutSamples >= 2 and reportEvery >= 1; got "
-                + this);
+      // the values are named from the parameters: fields (and so toString) are not set yet here
+      List<String> wrong = new ArrayList<>();
+      if (steps < 1) {
+        wrong.add("steps " + steps + " must be at least 1");
+      }
+      if (batchSize < 2) {
+        wrong.add("batchSize " + batchSize + " must be at least 2");
+      }
+      if (trainSamples < batchSize) {
+        wrong.add("trainSamples " + trainSamples + " must be at least batchSize " + batchSize);
+      }
+      if (heldOutSamples < MIN_HELD_OUT_SAMPLES) {
+        wrong.add("heldOutSamples " + heldOutSamples + " must be at least " + MIN_HELD_OUT_SAMPLES);
+      }
+      if (reportEvery < 1) {
+        wrong.add("reportEvery " + reportEvery + " must be at least 1");
+      }
+      if (!wrong.isEmpty()) {
+        throw new IllegalArgumentException(String.join("; ", wrong));
       }
     }
 
@@ -75,8 +93,9 @@ public final class CtrPipeline {
     }
 
     public Settings withSteps(int steps) {
+      // at least 1, so that a bad steps is the one value reported, not also reportEvery
       return new Settings(workdir, steps, seed, batchSize, trainSamples, heldOutSamples,
-          Math.min(reportEvery, steps), denseLearningRate, sparseLearningRate);
+          Math.max(1, Math.min(reportEvery, steps)), denseLearningRate, sparseLearningRate);
     }
 
     public Settings withSeed(long seed) {

@@ -1,6 +1,7 @@
 package io.recship.examples.ctr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.recship.export.ExportedFile;
 import io.recship.fg.FeatureGenerator;
@@ -33,6 +34,18 @@ class CtrPipelineTest {
         "model-000000-of-000001.safetensors", "torch_rank_weights_embs_table_multi_shard.json");
     assertThat(r.heldOutFile()).isRegularFile();
     assertThat(log).anyMatch(l -> l.contains("parity OK"));
+  }
+
+  @Test
+  void settingsRefuseBadValuesNamingEachAsGivenWithItsMinimum() {
+    CtrPipeline.Settings s = CtrPipeline.Settings.defaults(tmp);
+    assertThatThrownBy(() -> s.withSteps(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("steps 0 must be at least 1");
+    assertThatThrownBy(() -> s.withSamples(10, 1))
+        .hasMessage("trainSamples 10 must be at least batchSize 256; heldOutSamples 1 must be at least 2");
+    assertThatThrownBy(() -> new CtrPipeline.Settings(tmp, 5, 7, 1, 100, 10, 0, 1e-3, 1e-2))
+        .hasMessage("batchSize 1 must be at least 2; reportEvery 0 must be at least 1");
   }
 
   @Test
