@@ -3,7 +3,9 @@ package io.recship.data;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +17,10 @@ import org.jspecify.annotations.Nullable;
 
 /** One JSON object per line; blank lines are ignored. */
 final class JsonLinesSource implements RowSource {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // without FAIL_ON_TRAILING_TOKENS, '{"a":1}{"b":2}' reads as the first object and the second
+  // sample is lost without a word
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private final Path file;
   private final String name;

@@ -36,6 +36,9 @@ final class JsonSyntax {
       }
       return "the line ends before the JSON value does";
     }
+    if (m.startsWith("Trailing token")) {
+      return "more text after the sample's object; each sample is one object on its own line";
+    }
     Matcher c = UNEXPECTED_CHAR.matcher(m);
     if (c.matches()) {
       int code = Integer.parseInt(c.group(2));

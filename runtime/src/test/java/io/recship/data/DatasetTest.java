@@ -96,6 +96,16 @@ class DatasetTest {
   }
 
   @Test
+  void twoObjectsOnOneLineAreAnErrorNotASilentlyDroppedSample() throws IOException {
+    Path p = jsonl("{\"user\":\"u1\"}{\"user\":\"u2\"}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith(p + ":1:")
+        .hasMessageEndingWith("not valid JSON: more text after the sample's object; each sample is"
+            + " one object on its own line");
+  }
+
+  @Test
   void unknownJacksonMessagesStillLoseTheirLocationAndFeatureNames() throws IOException {
     Path p = jsonl("{\"price\":NaN}");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())
