@@ -1,5 +1,6 @@
 package io.recship.cli;
 
+import io.recship.data.DataException;
 import io.recship.data.Dataset;
 import io.recship.data.Schema;
 import io.recship.fg.BlockSpec;
@@ -13,6 +14,7 @@ import io.recship.fg.RuleSet;
 import io.recship.fg.Severity;
 import io.recship.sparse.BucketCollisions;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,8 +147,9 @@ final class ValidateCommand implements Callable<Integer> {
         try {
           findings = new ArrayList<>(findings);
           findings.addAll(bucketCollisions(fgSource, mcSource, options));
-        } catch (RuntimeException e) {
-          err.println("recship validate: cannot read the --data samples: " + e.getMessage());
+        } catch (DataException | UncheckedIOException e) { // a bug elsewhere keeps its stack trace
+          err.println("recship validate: cannot read the --data samples: " + e.getMessage()
+              + (e instanceof UncheckedIOException io ? ": " + FileProblems.describe(io.getCause()) : ""));
           err.flush();
           return RecShipCli.UNREADABLE;
         }
