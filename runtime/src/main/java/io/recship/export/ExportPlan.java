@@ -265,7 +265,11 @@ public final class ExportPlan {
       return this;
     }
 
-    /** Replace an existing non-empty export folder once the new export is complete (default false). */
+    /**
+     * Replace a previous export in {@code exportDir} once the new export is complete (default
+     * false). Only a folder holding a {@code recship-manifest.json} is replaced: any other
+     * non-empty folder is refused and left untouched, since the replaced folder is deleted.
+     */
     public Builder overwrite(boolean b) {
       this.overwrite = b;
       return this;

@@ -270,6 +270,20 @@ final class ExportPublisher implements AutoCloseable {
               + "); it was left untouched. Pass overwrite(true) to replace it once the new"
               + " export is complete, or choose another exportDir");
     }
+    // overwrite deletes what it replaces: only ever a previous export, never a folder of user files
+    if (overwrite && !isEmptyDir(exportDir)
+        && !Files.isRegularFile(exportDir.resolve(ExportManifest.FILE_NAME))) {
+      throw new ExportException(
+          ExportException.Step.PLAN,
+          "exportDir "
+              + exportDir
+              + " is not empty and has no "
+              + ExportManifest.FILE_NAME
+              + ", so it is not a RecShip export ("
+              + when
+              + "); overwrite(true) replaces only a previous export, and deletes it, so this"
+              + " folder was left untouched: empty or remove it, or choose another exportDir");
+    }
   }
 
   /**

@@ -71,9 +71,23 @@ class ExportPublisherTest {
   }
 
   @Test
+  void overwriteRefusesAFolderThatIsNotAnExportAndLeavesItIntact() throws IOException {
+    Path out = tmp.resolve("out");
+    write(out.resolve("notes/important.txt"), "mine");
+    assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, true, "run"))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("exportDir " + out.toAbsolutePath() + " is not empty and has no"
+            + " recship-manifest.json, so it is not a RecShip export")
+        .hasMessageContaining("left untouched");
+    assertThat(out.resolve("notes/important.txt")).hasContent("mine");
+    assertThat(siblings()).noneMatch(n -> n.contains("recship-tmp"));
+  }
+
+  @Test
   void overwriteKeepsThePreviousExportUntilTheNewOneIsPublished() throws IOException {
     Path out = tmp.resolve("out");
     write(out.resolve("old.json"), "old");
+    write(out.resolve(ExportManifest.FILE_NAME), "{}"); // a previous export
     try (ExportPublisher p = ExportPublisher.open(out, 0, 1, true, "run")) {
       write(p.staging().resolve("new.json"), "new");
       assertThat(out.resolve("old.json")).hasContent("old");
