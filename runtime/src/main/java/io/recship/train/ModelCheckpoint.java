@@ -190,6 +190,16 @@ public final class ModelCheckpoint {
           optState.put(k.substring(SPARSE_OPT_PREFIX.length()), Double.parseDouble(v));
         }
       });
+      if (optimizer != null && !optState.isEmpty()
+          && !optState.keySet().containsAll(optimizer.scalarState().keySet())) {
+        // checked here, not when loading it: by then the weights would already be replaced
+        throw new CheckpointException(denseFile, null, "the sparse optimizer state was saved by "
+                + denseIn.metadata().getOrDefault("sparse_optimizer", "another optimizer") + " " + optState.keySet()
+                + ", not by " + optimizer.getClass().getSimpleName() + " " + optimizer.scalarState().keySet()
+                + "; nothing was loaded.",
+            "resume with the sparse optimizer the checkpoint was saved with ("
+                + denseIn.metadata().get("sparse_optimizer") + ").");
+      }
       // 2. load
       for (Map.Entry<String, Parameter> e : params.entrySet()) {
         e.getValue().set(denseIn.readFloats(e.getKey()));

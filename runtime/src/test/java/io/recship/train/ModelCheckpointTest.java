@@ -19,6 +19,7 @@ import io.recship.optim.AdamW;
 import io.recship.optim.Optimizer;
 import io.recship.optim.OptimizerState;
 import io.recship.optim.Sgd;
+import io.recship.sparse.SparseAdagrad;
 import io.recship.sparse.SparseAdam;
 import io.recship.sparse.SparseModel;
 import io.recship.sparse.SparseOutput;
@@ -211,6 +212,27 @@ class ModelCheckpointTest {
           .isInstanceOf(CheckpointException.class)
           .hasMessageContaining("the dense optimizer state was saved by Adam but the dense optimizer is Sgd.")
           .hasMessageContaining("Fix: resume with a Adam");
+    }
+  }
+
+  @Test
+  void sparseOptimizerStateOfAnotherClassIsRefusedBeforeAnythingChanges() {
+    Path d = saved(); // SparseAdam
+    try (CtrDense m = new CtrDense(3); Adam adam = Adam.of(m, 0.01)) {
+      SparseModel sparse = SparseModel.fromFg(SyntheticCtr.featureGenerator());
+      float[] before = m.namedParameters().get("tower.0.weight").toFloatArray();
+      Trainer trainer = Trainer.builder(sparse, m)
+          .label(SyntheticCtr.LABEL)
+          .denseOptimizer(adam)
+          .sparseOptimizer(SparseAdagrad.of(0.01))
+          .build(m::forward);
+      assertThatThrownBy(() -> trainer.load(d))
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageContaining("the sparse optimizer state was saved by SparseAdam")
+          .hasMessageContaining("not by SparseAdagrad")
+          .hasMessageContaining("nothing was loaded");
+      assertThat(sparse.table("user_id").size()).isZero();
+      assertThat(m.namedParameters().get("tower.0.weight").toFloatArray()).containsExactly(before);
     }
   }
 
