@@ -31,6 +31,7 @@ public final class Dataset implements Iterable<Batch> {
   private final long seed;
   private final boolean dropLast;
   private final BadRowPolicy policy;
+  private final String origin;
   private final AtomicLong skipped = new AtomicLong();
 
   private Dataset(Builder b) {
@@ -41,6 +42,7 @@ public final class Dataset implements Iterable<Batch> {
     this.seed = b.seed;
     this.dropLast = b.dropLast;
     this.policy = b.policy;
+    this.origin = b.origin();
   }
 
   public static Builder builder(Schema schema) {
@@ -83,10 +85,25 @@ public final class Dataset implements Iterable<Batch> {
   public Batch first() {
     try (BatchIterator it = iterator()) {
       if (!it.hasNext()) {
-        throw new IllegalStateException("dataset produced no batch");
+        throw new IllegalStateException(noBatch());
       }
       return it.next();
     }
+  }
+
+  /** Why a pass yielded no batch, naming the data and the setting to change. */
+  private String noBatch() {
+    return "the dataset " + this + " produced no batch: "
+        + (dropLast ? "it holds fewer rows than the batch size " + batchSize
+            + " and dropLast drops a partial batch; lower batchSize or turn dropLast off"
+            : "it holds no rows" + (skipped.get() > 0 ? " (" + skipped.get() + " bad rows skipped)" : "")
+                + "; check the file");
+  }
+
+  /** Where the rows come from and how they are batched, for messages. */
+  @Override
+  public String toString() {
+    return "Dataset[" + origin + ", batchSize " + batchSize + (dropLast ? ", dropLast" : "") + "]";
   }
 
   /** Iterates batches; close it if you stop early (it holds open files). */
@@ -273,6 +290,16 @@ public final class Dataset implements Iterable<Batch> {
         throw new IllegalStateException("multi-value and sequence separators must be non-empty and different");
       }
       return new Dataset(this);
+    }
+
+    private String origin() {
+      List<String> parts = new ArrayList<>();
+      if (memory != null) {
+        parts.add(memory.size() + " in-memory samples");
+      }
+      jsonLines.forEach(p -> parts.add(p.toString()));
+      csv.forEach(p -> parts.add(p.toString()));
+      return parts.isEmpty() ? "no sources" : String.join(", ", parts);
     }
 
     private Function<RowParser, List<RowSource>> sources() {

@@ -226,12 +226,13 @@ public final class Trainer {
       for (long done = 0; done < steps; done++) {
         if (!it.hasNext()) {
           it.close();
+          it = dataset.batches(state.epoch + 1);
+          if (!it.hasNext()) { // the state stays at the end of the last full epoch
+            throw new IllegalStateException("the dataset " + dataset + " produced no batch: it"
+                + " holds no rows, or fewer than one batch with dropLast");
+          }
           state.epoch++;
           state.batch = 0;
-          it = dataset.batches(state.epoch);
-          if (!it.hasNext()) {
-            throw new IllegalStateException("dataset produced no batch");
-          }
         }
         double l = step(it.next(), window);
         state.batch++;

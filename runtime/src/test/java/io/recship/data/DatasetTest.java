@@ -96,6 +96,21 @@ class DatasetTest {
   }
 
   @Test
+  void datasetWithoutABatchNamesItsFileAndTheSettingToChange() throws IOException {
+    Path empty = jsonl();
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(empty).build().first())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the dataset Dataset[" + empty + ", batchSize 256] produced no batch: it holds"
+            + " no rows; check the file");
+    Path one = jsonl("{\"user\":\"u1\",\"price\":1.5,\"age\":3,\"tags\":\"a\",\"seq\":[\"x\"],"
+        + "\"click\":1,\"sid\":\"s1\"}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(one).batchSize(4).dropLast(true)
+            .build().first())
+        .hasMessageContaining("holds fewer rows than the batch size 4 and dropLast drops a partial"
+            + " batch; lower batchSize or turn dropLast off");
+  }
+
+  @Test
   void twoObjectsOnOneLineAreAnErrorNotASilentlyDroppedSample() throws IOException {
     Path p = jsonl("{\"user\":\"u1\"}{\"user\":\"u2\"}");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())

@@ -124,6 +124,20 @@ class ModelCheckpointTest {
   }
 
   @Test
+  void aDatasetWithoutABatchLeavesTheTrainStateWhereItWas() {
+    try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = trainer(sparse(), dense, adam);
+      Dataset tooSmall = GEN.dataset(0, 10).batchSize(64).dropLast(true).build();
+      assertThatThrownBy(() -> t.train(tooSmall, 3))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("produced no batch: it holds no rows, or fewer than one batch with"
+              + " dropLast");
+      assertThat(t.state().epoch()).isZero();
+      assertThat(t.state().step()).isZero();
+    }
+  }
+
+  @Test
   void everySavedSafetensorsFileHasADigestSidecarMatchingItsBytes() throws Exception {
     try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
       Trainer t = trainer(sparse(), dense, adam);
