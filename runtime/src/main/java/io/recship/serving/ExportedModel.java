@@ -57,6 +57,7 @@ public final class ExportedModel implements AutoCloseable {
   private final Schema schema;
   private final SparseModel sparse;
   private final ScriptModel script;
+  private volatile boolean closed;
   private final List<String> inputNames;
   private final List<String> outputNames;
 
@@ -140,6 +141,7 @@ public final class ExportedModel implements AutoCloseable {
    * @return output name to its values, row-major ({@code [B, width]} flattened)
    */
   public Map<String, float[]> score(List<? extends Map<String, ?>> samples) {
+    checkOpen();
     Batch batch;
     try {
       @SuppressWarnings("unchecked")
@@ -153,6 +155,7 @@ public final class ExportedModel implements AutoCloseable {
 
   /** Scores a batch read by {@code io.recship.data}. */
   public Map<String, float[]> score(Batch batch) {
+    checkOpen();
     if (batch.size() == 0) {
       return emptyResult();
     }
@@ -178,8 +181,17 @@ public final class ExportedModel implements AutoCloseable {
     return m;
   }
 
+  /** Checked first, so a closed model fails the same way for every batch, empty or not. */
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException(this + " is closed; load the export again with"
+          + " ExportedModel.load(dir)");
+    }
+  }
+
   @Override
   public void close() {
+    closed = true;
     script.close();
   }
 

@@ -129,6 +129,19 @@ class ExportedModelTest {
   }
 
   @Test
+  void scoringAClosedModelSaysSoBeforeReadingAnything() {
+    Path out = tmp.resolve("export");
+    Exporter.export(plan(out, samples(64, 3)).build());
+    ExportedModel m = ExportedModel.load(out);
+    m.close();
+    String closed = "ExportedModel[" + out + ", outputs [ctr, cvr]] is closed; load the export"
+        + " again with ExportedModel.load(dir)";
+    assertThatThrownBy(() -> m.score(samples(4, 1))).isInstanceOf(IllegalStateException.class)
+        .hasMessage(closed);
+    assertThatThrownBy(() -> m.score(List.of())).hasMessage(closed);
+  }
+
+  @Test
   void oneInstanceServesConcurrentCallers() throws Exception {
     Path out = tmp.resolve("export");
     Exporter.export(plan(out, samples(64, 3)).build());
