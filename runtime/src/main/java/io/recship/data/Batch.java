@@ -25,7 +25,7 @@ public final class Batch {
   }
 
   /** A batch of already-normalised samples (tests, generated data): maps from column to value. */
-  public static Batch of(Schema schema, List<Map<String, ?>> samples) {
+  public static Batch of(Schema schema, List<? extends Map<String, ?>> samples) {
     return new Batch(schema, InMemoryRows.parse(schema, samples, "memory"));
   }
 

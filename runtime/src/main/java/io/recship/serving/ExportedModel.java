@@ -144,9 +144,7 @@ public final class ExportedModel implements AutoCloseable {
     checkOpen();
     Batch batch;
     try {
-      @SuppressWarnings("unchecked")
-      List<Map<String, ?>> rows = (List<Map<String, ?>>) samples;
-      batch = Batch.of(schema, rows);
+      batch = Batch.of(schema, samples);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("cannot read the samples: " + e.getMessage(), e);
     }

@@ -64,7 +64,7 @@ class ExportedModelTest {
     dense = new TinyModel();
     // a training-mode pass gives the tables rows for the ids it sees
     try (TensorScope s = TensorScope.open()) {
-      sparse.forward(Batch.of(Schema.fromFg(fg), new ArrayList<>(samples(200, 1))));
+      sparse.forward(Batch.of(Schema.fromFg(fg), samples(200, 1)));
     }
     ckpt = tmp.resolve("ckpt");
     SparseCheckpointWriter.write(ckpt, new ArrayList<>(sparse.tables().values()), List.<TensorSpec>of());
