@@ -80,9 +80,10 @@ record ModelDescriptor(
    * The dense forward call.
    *
    * @param takesMap the method takes {@code Map<String, Tensor>} rather than {@code Blocks}
-   * @param recordType the record returned, or null when the method returns one {@code Tensor}
-   * @param componentAccessors accessor names of the record components, in order (empty for one
-   *     {@code Tensor})
+   * @param recordType the record (or Kotlin data class) returned, or null when the method returns
+   *     one {@code Tensor}
+   * @param componentAccessors accessor names of the record components ({@code componentN} for a
+   *     data class), in order (empty for one {@code Tensor})
    * @param outputNames the {@code @ExportOutput} names, one per tensor
    */
   record Forward(

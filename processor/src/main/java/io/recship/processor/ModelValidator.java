@@ -55,6 +55,9 @@ final class ModelValidator {
       SPARSE_MODEL, MODULE, TENSOR, BLOCKS,
       ExporterWriter.EXPORT_PLAN, ExporterWriter.DENSE_FORWARD, ExporterWriter.DECLARED_CONFIG);
 
+  /** The field Kotlin keeps a delegated property's delegate in: {@code x$delegate}. */
+  private static final String DELEGATE_SUFFIX = "$delegate";
+
   /** Output names become graph output node names and Java constants: keep them plain. */
   private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -449,16 +452,18 @@ final class ModelValidator {
    * {@code isX()}, else a record-style {@code x()}. It must return the field's type.
    */
   private @Nullable ExecutableElement getterOf(VariableElement field) {
+    // Kotlin's `val x by lazy { ... }` keeps a Lazy in field x$delegate; getX() returns the value
+    boolean delegated = field.getSimpleName().toString().endsWith(DELEGATE_SUFFIX);
     ExecutableElement accessor = null;
     for (ExecutableElement method :
         ElementFilter.methodsIn(field.getEnclosingElement().getEnclosedElements())) {
       if (method.getParameters().isEmpty()
           && !method.getModifiers().contains(Modifier.STATIC)
-          && types.isSameType(method.getReturnType(), field.asType())) {
+          && (delegated || types.isSameType(method.getReturnType(), field.asType()))) {
         if (method.getSimpleName().contentEquals(getterName(field))) {
           return method;
         }
-        if (method.getSimpleName().contentEquals(field.getSimpleName())) {
+        if (!delegated && method.getSimpleName().contentEquals(field.getSimpleName())) {
           accessor = method;
         }
       }
@@ -469,6 +474,9 @@ final class ModelValidator {
   /** Kotlin's JVM getter name: {@code sparse -> getSparse}, {@code isReady -> isReady}. */
   private static String getterName(VariableElement field) {
     String name = field.getSimpleName().toString();
+    if (name.endsWith(DELEGATE_SUFFIX)) {
+      name = name.substring(0, name.length() - DELEGATE_SUFFIX.length());
+    }
     if (name.length() > 2 && name.startsWith("is") && Character.isUpperCase(name.charAt(2))) {
       return name;
     }
@@ -606,10 +614,38 @@ final class ModelValidator {
         recordType = returned;
         arity = components.size();
       }
+    } else if (returned.getKind() == TypeKind.DECLARED
+        && !dataClassComponents((DeclaredType) returned).isEmpty()) {
+      // a Kotlin data class: componentN() give its properties in declaration order, as
+      // destructuring does; kapt cannot turn a Kotlin class into a Java record
+      TypeElement dataClass = (TypeElement) types.asElement(returned);
+      List<String> notTensors = new ArrayList<>();
+      List<ExecutableElement> components = dataClassComponents((DeclaredType) returned);
+      for (ExecutableElement component : components) {
+        TypeMirror componentType = ((ExecutableType) types.asMemberOf(
+            (DeclaredType) returned, component)).getReturnType();
+        if (!types.isSameType(componentType, tensor)) {
+          notTensors.add(component.getSimpleName() + "() (" + componentType + ")");
+        }
+        accessors.add(component.getSimpleName().toString());
+      }
+      if (!notTensors.isEmpty()) {
+        report.error("[DENSE-OUT] " + where + " returns data class " + dataClass.getSimpleName()
+            + " whose components " + notTensors + " are not Tensor; every property of the output"
+            + " data class must be a Tensor", method);
+        ok = false;
+      } else if (!accessibleFrom(dataClass, pkg)) {
+        report.error("[DENSE-OUT] " + where + " returns data class " + dataClass.getSimpleName()
+            + ", which is not visible from package " + pkg + "; make it public", method);
+        ok = false;
+      } else {
+        recordType = returned;
+        arity = components.size();
+      }
     } else {
-      report.error("[DENSE-OUT] " + where + ": output must be Tensor or a record of Tensors (one"
-          + " component per output name), not " + returned
-          + "; the number of outputs must be fixed at compile time", method);
+      report.error("[DENSE-OUT] " + where + ": output must be Tensor, or a record (Java) or data"
+          + " class (Kotlin) of Tensors with one component per output name, not " + returned
+          + "; a list, array or map has no number of outputs fixed at compile time", method);
       ok = false;
     }
 
@@ -622,6 +658,26 @@ final class ModelValidator {
     ok &= checkOutputNames(names, arity, method, exportOutput, where, report);
     return ok ? new ModelDescriptor.Forward(method.getSimpleName().toString(), takesMap,
         recordType, List.copyOf(accessors), names) : null;
+  }
+
+  /**
+   * {@code component1()}, {@code component2()}, ... of a Kotlin data class (public, no
+   * parameters), in order; empty for any other class.
+   */
+  private static List<ExecutableElement> dataClassComponents(DeclaredType type) {
+    Map<String, ExecutableElement> byName = new HashMap<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(type.asElement().getEnclosedElements())) {
+      if (method.getParameters().isEmpty() && method.getModifiers().contains(Modifier.PUBLIC)
+          && !method.getModifiers().contains(Modifier.STATIC)
+          && method.getSimpleName().toString().startsWith("component")) {
+        byName.put(method.getSimpleName().toString(), method);
+      }
+    }
+    List<ExecutableElement> components = new ArrayList<>();
+    for (int i = 1; byName.containsKey("component" + i); i++) {
+      components.add(byName.get("component" + i));
+    }
+    return components;
   }
 
   private boolean isMapOfTensors(TypeMirror type) {

@@ -117,6 +117,51 @@ class ModelShapesTest {
   }
 
   @Test
+  void kotlinDataClassOutputIsReadThroughItsComponentFunctions() {
+    // what kapt's stub of `data class CtrCvr(val ctr: Tensor, val cvr: Tensor)` declares
+    Compilation compilation = compile(
+        source("com.acme.CtrCvr",
+            "public final class CtrCvr {",
+            "  private final Tensor ctr;",
+            "  private final Tensor cvr;",
+            "  public CtrCvr(Tensor ctr, Tensor cvr) { this.ctr = ctr; this.cvr = cvr; }",
+            "  public final Tensor getCtr() { return ctr; }",
+            "  public final Tensor getCvr() { return cvr; }",
+            "  public final Tensor component1() { return ctr; }",
+            "  public final Tensor component2() { return cvr; }",
+            "}"),
+        source("com.acme.CtrDense",
+            "public final class CtrDense extends Module {",
+            "  @ExportOutput({\"ctr\", \"cvr\"})",
+            "  public CtrCvr forward(Blocks in) { return new CtrCvr(in.get(\"user\"), in.get(\"item\")); }",
+            "}"),
+        Fixtures.validModel());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("CtrCvr out = dense.forward(blocks);",
+            "return List.of(out.component1(), out.component2());");
+  }
+
+  @Test
+  void dataClassWithANonTensorPropertyIsRejectedNamingIt() {
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "public final class CtrDense extends Module {",
+        "  public static final class Out {",
+        "    public Tensor component1() { return null; }",
+        "    public String component2() { return null; }",
+        "  }",
+        "  @ExportOutput({\"ctr\", \"label\"})",
+        "  public Out forward(Blocks in) { return new Out(); }",
+        "}");
+    Compilation compilation = compile(Fixtures.validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("returns data class Out whose components"
+        + " [component2() (java.lang.String)] are not Tensor").inFile(dense).onLine(line(7));
+  }
+
+  @Test
   void denseArchDeclaredAsModuleAsksForTheConcreteClass() {
     JavaFileObject model = source("com.acme.CtrModel",
         "@RecModel(" + CONFIGS + ")",
@@ -163,6 +208,24 @@ class ModelShapesTest {
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
         .contains("CtrDense dense = model.dense();", "model.sparse(), dense, forward");
+  }
+
+  @Test
+  void kotlinLazyPropertyIsReadThroughItsGetter() {
+    // kapt's stub of `@SparseArch val sparse by lazy { ... }`: the annotation lands on the delegate
+    Compilation compilation = compile(
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public final class CtrModel {",
+            "  @SparseArch private final java.util.function.Supplier<SparseModel> sparse$delegate = null;",
+            "  @DenseArch CtrDense dense;",
+            "  public final SparseModel getSparse() { return sparse$delegate.get(); }",
+            "}"),
+        twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("model.getSparse(), dense, forward");
   }
 
   @Test

@@ -331,7 +331,7 @@ class RecModelProcessorTest {
 
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorContaining("[DENSE-OUT] dense model 'CtrDense': forward:"
-            + " output must be Tensor or a record of Tensors")
+            + " output must be Tensor, or a record (Java) or data class (Kotlin) of Tensors")
         .inFile(dense).onLine(FIRST_DENSE_LINE + 1);
     assertThat(compilation).hadErrorContaining("java.util.List<io.recship.tensor.Tensor>");
   }

@@ -1,0 +1,35 @@
+package io.recship.example.kotlin
+
+import io.recship.annotations.DenseArch
+import io.recship.annotations.ExportOutput
+import io.recship.annotations.RecModel
+import io.recship.annotations.SparseArch
+import io.recship.fg.FeatureGenerator
+import io.recship.nn.Mlp
+import io.recship.nn.Module
+import io.recship.sparse.SparseModel
+import io.recship.tensor.Blocks
+import io.recship.tensor.Tensor
+
+/** Two scores as a Kotlin data class: the exporter reads them through `component1()`, `component2()`. */
+data class CtrCvr(val ctr: Tensor, val cvr: Tensor)
+
+/** A CTR and a CVR head over the same user and item blocks. */
+class TwoHeadDense(fg: FeatureGenerator) : Module() {
+    private val width = (fg.blockDim("user") + fg.blockDim("item")).toLong()
+    private val ctrHead = register("ctr_head", Mlp.of(width, 16, 1))
+    private val cvrHead = register("cvr_head", Mlp.of(width, 8, 1))
+
+    @ExportOutput("ctr", "cvr")
+    fun forward(blocks: Blocks): CtrCvr {
+        val x = Tensor.cat(-1, blocks["user"], blocks["item"])
+        return CtrCvr(ctrHead(x).sigmoid(), cvrHead(x).sigmoid())
+    }
+}
+
+/** The same FG as [CtrModel], with two exported outputs. */
+@RecModel(fg = "ctr/fg.json", mc = "ctr/mc.json")
+class TwoHeadModel(fg: FeatureGenerator) {
+    @SparseArch val sparse: SparseModel = SparseModel.fromFg(fg)
+    @DenseArch val dense = TwoHeadDense(fg)
+}
