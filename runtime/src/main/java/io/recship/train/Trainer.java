@@ -178,6 +178,18 @@ public final class Trainer {
     return p;
   }
 
+  /** Before any step: a missing label would otherwise fail mid-step, after the tables grew. */
+  private void checkLabels(Dataset dataset) {
+    List<String> labels = dataset.schema().labels();
+    for (Head head : heads) {
+      if (!labels.contains(head.label())) {
+        throw new IllegalArgumentException("head '" + head.name() + "' is fitted to label '"
+            + head.label() + "', but the dataset's labels are " + new TreeSet<>(labels) + "; add the column with"
+            + " Schema.withLabels or fix the head's label");
+      }
+    }
+  }
+
   private Tensor headLoss(int h, Tensor p, SparseOutput out) {
     Head head = heads.get(h);
     Tensor y = out.labels().get(head.label());
@@ -211,6 +223,7 @@ public final class Trainer {
    * starts when the data runs out). Returns the reports made.
    */
   public List<StepReport> train(Dataset dataset, long steps) {
+    checkLabels(dataset);
     List<StepReport> reports = new ArrayList<>();
     Window window = new Window();
     ProgressBar bar = progressBar
@@ -261,6 +274,7 @@ public final class Trainer {
 
   /** Loss and AUC per head on {@code dataset} in eval mode (tables unchanged, unseen ids give zeros). */
   public EvalResult evaluate(Dataset dataset) {
+    checkLabels(dataset);
     boolean sparseTraining = sparse.isTraining();
     boolean denseTraining = dense.isTraining();
     sparse.eval();

@@ -228,9 +228,10 @@ class TrainerHeadsTest {
   }
 
   @Test
-  void headWhoseLabelTheDatasetLacksIsNamed() {
+  void headWhoseLabelTheDatasetLacksIsNamedBeforeAnyStepRuns() {
     try (TwoTowerDense dense = new TwoTowerDense(1)) {
-      Trainer t = Trainer.builder(sparse(), dense)
+      SparseModel sparse = sparse();
+      Trainer t = Trainer.builder(sparse, dense)
           .head("ctr", SyntheticCtr.LABEL)
           .head("cvr", "buy")
           .buildHeads(dense::forward);
@@ -238,6 +239,9 @@ class TrainerHeadsTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("head 'cvr' is fitted to label 'buy', but the dataset's labels are [click, conversion];"
               + " add the column with Schema.withLabels or fix the head's label");
+      // checked up front: no sparse forward ran, so no table grew
+      assertThat(sparse.tables().values()).allSatisfy(table -> assertThat(table.size()).isZero());
+      assertThat(t.steps()).isZero();
     }
   }
 
