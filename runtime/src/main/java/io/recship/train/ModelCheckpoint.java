@@ -1,6 +1,7 @@
 package io.recship.train;
 
 import io.recship.checkpoint.CheckpointException;
+import io.recship.checkpoint.DigestSidecar;
 import io.recship.checkpoint.RecisLayout;
 import io.recship.checkpoint.SafeDType;
 import io.recship.checkpoint.SafetensorsReader;
@@ -116,8 +117,19 @@ public final class ModelCheckpoint {
             sink -> TensorSource.ofFloats(slot.values()).writeTo(sink)));
       }
     }
+    // The dense file goes first and comes back last: a save that dies in between leaves no
+    // dense file, which load() refuses ("finish the interrupted save"), instead of new tables
+    // beside old dense weights, which it would load without a word.
+    Path denseFile = dir.resolve(RecisLayout.DENSE_FILE);
+    try {
+      Files.deleteIfExists(denseFile);
+      Files.deleteIfExists(DigestSidecar.sidecarOf(denseFile));
+    } catch (IOException e) {
+      throw new CheckpointException(denseFile, null, "cannot replace the previous dense file: " + e,
+          "check permissions.", e);
+    }
     SparseCheckpointWriter.write(dir, new ArrayList<>(sparse.tables().values()), denseMeta);
-    SafetensorsWriter.write(dir.resolve(RecisLayout.DENSE_FILE), denseEntries, meta);
+    SafetensorsWriter.write(denseFile, denseEntries, meta);
   }
 
   /** {@link #load(Path, SparseModel, Module, SparseOptimizer, Optimizer)} leaving any dense optimizer alone. */

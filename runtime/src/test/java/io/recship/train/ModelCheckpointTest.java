@@ -352,6 +352,22 @@ class ModelCheckpointTest {
   }
 
   @Test
+  void aSaveThatDiesPartwayLeavesACheckpointLoadRefusesInsteadOfAMixedOne() throws IOException {
+    Path d = saved();
+    Path tables = d.resolve("model-000000-of-000001.safetensors");
+    Files.delete(tables);
+    Files.createDirectory(tables); // the next save fails writing the tables
+    try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator()), dense, adam);
+      t.train(data(), 1);
+      assertThatThrownBy(() -> t.save(d)).isInstanceOf(RuntimeException.class);
+    }
+    // the previous dense file is gone with the failed save: no new tables beside old weights
+    assertThat(d.resolve("dense.safetensors")).doesNotExist();
+    assertThatThrownBy(() -> load(d)).hasMessageContaining("dense.safetensors: missing");
+  }
+
+  @Test
   void truncatedTableFileIsReported() throws IOException {
     Path d = saved();
     Path f = d.resolve("model-000000-of-000001.safetensors");
