@@ -12,6 +12,7 @@ import io.recship.checkpoint.TensorEntry;
 import io.recship.checkpoint.TensorInfo;
 import io.recship.checkpoint.TensorSource;
 import io.recship.checkpoint.TensorSpec;
+import io.recship.fg.ResolvedFeature;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
 import io.recship.optim.Optimizer;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * parameter or table the model has and the checkpoint lacks, a dimension or shape that differs
  * from the FG/module, or a dtype other than float32 each give one {@link CheckpointException}
  * naming the file, the key and the fix. Keys the model does not know are logged as warnings.
+ * The metadata also records how each lookup feature turns values into rows ({@code fg.<feature>}:
+ * input, key type, hash, hash_bucket_size, boundaries, table); a feature whose recipe changed
+ * since the save is refused, since its rows would now hold other values' embeddings.
  *
  * <p>When a dense {@link Optimizer} is given, its state goes into the same {@value
  * RecisLayout#DENSE_FILE}: each slot as tensor {@code dense_optimizer.<parameter>.<slot>} (e.g.
@@ -66,6 +70,8 @@ public final class ModelCheckpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
   static final String FORMAT = "recship-checkpoint-1";
   private static final String SPARSE_OPT_PREFIX = "sparse_optimizer.";
+  /** Metadata prefix of each lookup feature's id recipe. */
+  private static final String FG_PREFIX = "fg.";
   /** Prefix of the dense optimizer's tensors and metadata in {@value RecisLayout#DENSE_FILE}. */
   static final String DENSE_OPT = "dense_optimizer";
   private static final String DENSE_OPT_PREFIX = DENSE_OPT + ".";
@@ -104,6 +110,11 @@ public final class ModelCheckpoint {
     meta.put("trainer.step", Long.toString(state.step));
     meta.put("trainer.epoch", Integer.toString(state.epoch));
     meta.put("trainer.batch", Long.toString(state.batch));
+    for (ResolvedFeature f : sparse.featureGenerator().features()) {
+      if (f.isLookup()) {
+        meta.put(FG_PREFIX + f.name(), idRecipe(f));
+      }
+    }
     if (optimizer != null) {
       meta.put("sparse_optimizer", optimizer.getClass().getSimpleName());
       optimizer.scalarState().forEach((k, v) -> meta.put(SPARSE_OPT_PREFIX + k, Double.toString(v)));
@@ -196,6 +207,18 @@ public final class ModelCheckpoint {
       for (String k : sparseIn.unknownKeys()) {
         LOG.warn("{}: ignoring key '{}': not a hashtable key <shared_name>.<slot>/part_i_n", dir, k);
       }
+      for (ResolvedFeature f : sparse.featureGenerator().features()) {
+        String saved = denseIn.metadata().get(FG_PREFIX + f.name());
+        // checkpoints from before this record carry none: nothing to compare
+        if (f.isLookup() && saved != null && !saved.equals(idRecipe(f))) {
+          throw new CheckpointException(denseFile, FG_PREFIX + f.name(), "feature '" + f.name()
+                  + "' maps values to rows differently than when the checkpoint was saved: saved "
+                  + saved + ", the FG now gives " + idRecipe(f) + "; its rows would hold other"
+                  + " values' embeddings.",
+              "load with the fg.json the checkpoint was trained with, or train a new model for the"
+                  + " changed FG.");
+        }
+      }
       Map<String, Double> optState = new LinkedHashMap<>();
       denseIn.metadata().forEach((k, v) -> {
         if (k.startsWith(SPARSE_OPT_PREFIX)) {
@@ -253,6 +276,14 @@ public final class ModelCheckpoint {
     } catch (NumberFormatException e) {
       throw new CheckpointException(denseFile, null, "bad trainer metadata: " + e.getMessage() + ".", "re-save the checkpoint.", e);
     }
+  }
+
+  /** How a lookup feature turns a raw value into a table row: what must not change across a resume. */
+  private static String idRecipe(ResolvedFeature f) {
+    return "input=" + f.ioName() + " key=" + f.genKeyType() + " hash=" + f.hashType()
+        + " hash_bucket_size=" + f.hashBucketSize()
+        + (f.boundaries().length == 0 ? "" : " boundaries=" + Arrays.toString(f.boundaries()))
+        + " table=" + f.sharedName();
   }
 
   /** The optimizer's parameter names mapped to the module's state-dict names (by identity). */

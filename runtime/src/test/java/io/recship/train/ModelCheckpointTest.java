@@ -398,6 +398,28 @@ class ModelCheckpointTest {
   }
 
   @Test
+  void featureWhoseHashBucketSizeChangedIsRefusedBeforeAnythingChanges() {
+    Path d = saved();
+    String fg = SyntheticCtr.resource("fg.json").text()
+        .replace("\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}",
+            "\"hash_bucket_size\": 77, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}"); // gender
+    FeatureGenerator changed = FeatureGenerator.load(
+        new ConfigSource("fg.json", fg), SyntheticCtr.resource("mc.json"), FgOptions.DEFAULT);
+    SparseModel sparse = SparseModel.fromFg(changed);
+    try (CtrDense dense = new CtrDense(3)) {
+      float[] before = dense.namedParameters().get("tower.0.weight").toFloatArray();
+      assertThatThrownBy(() -> ModelCheckpoint.load(d, sparse, dense, null))
+          .isInstanceOfSatisfying(CheckpointException.class, e -> assertThat(e.key()).isEqualTo("fg.gender"))
+          .hasMessageContaining("feature 'gender' maps values to rows differently than when the"
+              + " checkpoint was saved: saved input=gender key=HASH hash=FARMHASH hash_bucket_size=100")
+          .hasMessageContaining("the FG now gives input=gender key=HASH hash=FARMHASH hash_bucket_size=77")
+          .hasMessageContaining("Fix: load with the fg.json the checkpoint was trained with");
+      assertThat(dense.namedParameters().get("tower.0.weight").toFloatArray()).containsExactly(before);
+    }
+    assertThat(sparse.table("user_id").size()).isZero();
+  }
+
+  @Test
   void unknownKeysOnlyWarn() throws IOException {
     Path d = saved();
     // an extra dense tensor the module does not have, and optimizer state for it
