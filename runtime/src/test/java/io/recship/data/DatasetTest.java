@@ -111,6 +111,34 @@ class DatasetTest {
   }
 
   @Test
+  void aFileRewrittenInPlaceWhileReadIsRefusedAtItsEnd() throws IOException {
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      rows.add("{\"user\":\"u" + i + "\",\"price\":1,\"age\":2,\"tags\":\"a\",\"seq\":[],"
+          + "\"click\":0,\"sid\":" + i + "}");
+    }
+    Path p = jsonl(rows.toArray(String[]::new));
+    Dataset ds = Dataset.builder(SCHEMA).jsonLines(p).batchSize(10).build();
+    try (Dataset.BatchIterator it = ds.iterator()) {
+      it.next();
+      Files.write(p, rows.subList(0, 300)); // same file, truncated and rewritten
+      assertThatThrownBy(() -> {
+        while (it.hasNext()) {
+          it.next();
+        }
+      }).isInstanceOf(DataException.class)
+          .hasMessageContaining(p + ":")
+          .hasMessageContaining("the file was modified while it was read");
+    }
+    // a whole pass over the new file is fine
+    long n = 0;
+    for (Batch b : ds) {
+      n += b.size();
+    }
+    assertThat(n).isEqualTo(300);
+  }
+
+  @Test
   void twoObjectsOnOneLineAreAnErrorNotASilentlyDroppedSample() throws IOException {
     Path p = jsonl("{\"user\":\"u1\"}{\"user\":\"u2\"}");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())
