@@ -17,6 +17,16 @@ import java.util.function.Supplier;
 public final class Exporter {
   private Exporter() {}
 
+  /**
+   * Exports {@code plan} (what a generated exporter's {@code builder(model)...export()} calls).
+   * With several shards, each rank's call publishes its part and the last one to finish publishes
+   * the whole export.
+   *
+   * @return where the export went, whether this call published it, its files, step timings and
+   *     the traced-vs-eager output differences
+   * @throws ExportException at the first failing step, naming it, the file or item, and the fix;
+   *     nothing is published then
+   */
   public static ExportResult export(ExportPlan plan) {
     SparseModel sparse = plan.sparse();
     ExportJob job =

@@ -9,7 +9,7 @@ import java.util.Map;
  * per-row optimizer state lives in the table as named slots (RecIS' names, so checkpoints carry
  * them as {@code <shared>.<slot>/part_i_n}). Scalar state (the step) is saved separately.
  */
-public abstract class SparseOptimizer {
+public abstract sealed class SparseOptimizer permits SparseAdam, SparseAdagrad {
   private double learningRate;
   private long steps;
 
