@@ -31,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,9 @@ public final class ModelCheckpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
   static final String FORMAT = "recship-checkpoint-1";
   private static final String SPARSE_OPT_PREFIX = "sparse_optimizer.";
+  /** A table file of RecIS' layout, or its digest sidecar. */
+  private static final Pattern TABLE_FILE =
+      Pattern.compile("model-\\d+-of-\\d+\\.safetensors(\\.sha256)?");
   /** Metadata prefix of each lookup feature's id recipe. */
   private static final String FG_PREFIX = "fg.";
   /** Prefix of the dense optimizer's tensors and metadata in {@value RecisLayout#DENSE_FILE}. */
@@ -135,8 +140,17 @@ public final class ModelCheckpoint {
     try {
       Files.deleteIfExists(denseFile);
       Files.deleteIfExists(DigestSidecar.sidecarOf(denseFile));
+      // table files of an earlier save with another file count would stay beside the new ones,
+      // and an export copies every *.safetensors of the folder
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (TABLE_FILE.matcher(f.getFileName().toString()).matches()) {
+            Files.delete(f);
+          }
+        }
+      }
     } catch (IOException e) {
-      throw new CheckpointException(denseFile, null, "cannot replace the previous dense file: " + e,
+      throw new CheckpointException(dir, null, "cannot replace the previous checkpoint's files: " + e,
           "check permissions.", e);
     }
     SparseCheckpointWriter.write(dir, new ArrayList<>(sparse.tables().values()), denseMeta);

@@ -352,11 +352,24 @@ class ModelCheckpointTest {
   }
 
   @Test
+  void savingOverAnEarlierCheckpointRemovesItsOtherTableFiles() throws IOException {
+    Path d = saved();
+    Path stale = d.resolve("model-000001-of-000002.safetensors"); // an earlier two-shard save
+    Files.writeString(stale, "old shard");
+    Files.writeString(d.resolve("notes.txt"), "mine");
+    saved();
+    assertThat(stale).doesNotExist();
+    assertThat(d.resolve("model-000000-of-000001.safetensors")).isRegularFile();
+    assertThat(d.resolve("notes.txt")).hasContent("mine");
+    load(d);
+  }
+
+  @Test
   void aSaveThatDiesPartwayLeavesACheckpointLoadRefusesInsteadOfAMixedOne() throws IOException {
     Path d = saved();
-    Path tables = d.resolve("model-000000-of-000001.safetensors");
-    Files.delete(tables);
-    Files.createDirectory(tables); // the next save fails writing the tables
+    Path index = d.resolve("index");
+    Files.delete(index);
+    Files.createDirectories(index.resolve("in-the-way")); // the next save fails after the tables
     try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
       Trainer t = trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator()), dense, adam);
       t.train(data(), 1);
