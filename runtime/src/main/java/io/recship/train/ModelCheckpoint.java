@@ -388,6 +388,13 @@ public final class ModelCheckpoint {
       for (SlotKey s : slots) {
         values.add(new OptimizerState.Slot(s.parameter(), s.slot(), in.info(s.key()).shape(), in.readFloats(s.key())));
       }
+      if (optimizer.learningRate() != lr) {
+        // restored as PyTorch's load_state_dict does; said aloud because a resume with a new rate
+        // is a common intent
+        LOG.warn("{}: {} resumes with the saved learning rate {} instead of its {}; call"
+                + " setLearningRate after load() to change it", in.file(),
+            optimizer.getClass().getSimpleName(), lr, optimizer.learningRate());
+      }
       try {
         optimizer.loadState(new OptimizerState(optimizer.getClass().getSimpleName(), steps, lr, values));
       } catch (IllegalArgumentException e) {
