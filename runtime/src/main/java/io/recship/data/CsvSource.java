@@ -1,5 +1,6 @@
 package io.recship.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -25,6 +26,7 @@ final class CsvSource implements RowSource {
   private final String multiSep;
   private final String seqSep;
   private final MappingIterator<String[]> it;
+  private final FileVersion version;
   private final Map<String, Integer> header = new HashMap<>();
 
   CsvSource(Path file, RowParser parser, char delimiter, String multiSep, String seqSep) {
@@ -41,6 +43,7 @@ final class CsvSource implements RowSource {
           .with(CsvParser.Feature.WRAP_AS_ARRAY)
           .with(schema)
           .readValues(file.toFile());
+      this.version = FileVersion.of(file);
       if (!it.hasNext()) {
         throw new DataException(name, 1, null, "empty file: a CSV dataset needs a header row");
       }
@@ -75,11 +78,14 @@ final class CsvSource implements RowSource {
         // after the previous row the reader stands at the start of the next line
         line = it.getCurrentLocation().getLineNr();
         if (!it.hasNextValue()) {
+          version.checkUnchanged(line);
           return null;
         }
         cells = it.nextValue();
       } catch (IOException | RuntimeException e) {
-        DataException d = new DataException(name, it.getCurrentLocation().getLineNr(), null, "unreadable CSV: " + e.getMessage());
+        // Jackson's message ends with its own location text; the line number says where
+        String reason = e instanceof JsonProcessingException j ? JsonSyntax.withoutLocation(j) : e.getMessage();
+        DataException d = new DataException(name, it.getCurrentLocation().getLineNr(), null, "unreadable CSV: " + reason);
         if (parser.policy == BadRowPolicy.FAIL) {
           throw d;
         }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import org.jspecify.annotations.Nullable;
 
 /** One JSON object per line; blank lines are ignored. */
@@ -27,7 +26,7 @@ final class JsonLinesSource implements RowSource {
   private final String name;
   private final RowParser parser;
   private final BufferedReader in;
-  private final @Nullable BasicFileAttributes atOpen;
+  private final FileVersion version;
   private long line;
 
   JsonLinesSource(Path file, RowParser parser) {
@@ -43,33 +42,7 @@ final class JsonLinesSource implements RowSource {
     } catch (IOException e) {
       throw DataException.unreadableFile(file, e);
     }
-    this.atOpen = attributes(file);
-  }
-
-  private static @Nullable BasicFileAttributes attributes(Path file) {
-    try {
-      return Files.readAttributes(file, BasicFileAttributes.class);
-    } catch (IOException e) {
-      return null; // gone already: the reader still holds it, and there is nothing to compare
-    }
-  }
-
-  /**
-   * At the end of the file: a file rewritten in place while it was read (same file, other size
-   * or time) gave rows from two versions, so the pass is refused. A file replaced by a rename is
-   * fine: this reader kept the old one, whole.
-   */
-  private void checkUnchanged() {
-    BasicFileAttributes now = attributes(file);
-    if (atOpen == null || now == null || atOpen.fileKey() == null
-        || !atOpen.fileKey().equals(now.fileKey())) {
-      return;
-    }
-    if (now.size() != atOpen.size() || !now.lastModifiedTime().equals(atOpen.lastModifiedTime())) {
-      throw new DataException(name, line, null, "the file was modified while it was read (size "
-          + atOpen.size() + " -> " + now.size() + " bytes), so this pass mixed rows of two versions;"
-          + " write new data to a new file (or replace the file by renaming one over it)");
-    }
+    this.version = FileVersion.of(file);
   }
 
   @Override
@@ -82,7 +55,7 @@ final class JsonLinesSource implements RowSource {
         throw new UncheckedIOException("cannot read " + file + " after line " + line, e);
       }
       if (text == null) {
-        checkUnchanged();
+        version.checkUnchanged(line);
         return null;
       }
       line++;

@@ -93,6 +93,11 @@ final class JsonSyntax {
     return r.isEmpty() ? "" : ": " + generic(r);
   }
 
+  /** Jackson's own words for {@code e} (any format), without its location text. */
+  static String withoutLocation(JsonProcessingException e) {
+    return generic(e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip());
+  }
+
   /** Jackson's own words, minus the location and feature names a data file's author cannot act on. */
   private static String generic(String m) {
     String r = m.replaceAll("\\s*\\(start marker at .*", "")

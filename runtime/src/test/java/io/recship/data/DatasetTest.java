@@ -220,6 +220,40 @@ class DatasetTest {
   }
 
   @Test
+  void brokenCsvQuoteIsReportedByLineWithoutJacksonsLocationText() throws IOException {
+    Path p = dir.resolve("q.csv");
+    Files.write(p, List.of("sid,user,price,age,tags,seq,click", "1,\"u1,2.5,30,a,b,1"));
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).csv(p).build().first())
+        .isInstanceOf(DataException.class)
+        .hasMessageStartingWith(p + ":")
+        .hasMessageContaining("unreadable CSV: ")
+        .hasMessageNotContaining("Source")
+        .hasMessageNotContaining("location");
+  }
+
+  @Test
+  void aCsvFileAppendedToWhileReadIsRefusedAtItsEnd() throws IOException {
+    List<String> rows = new ArrayList<>(List.of("sid,user,price,age,tags,seq,click"));
+    for (int i = 0; i < 1000; i++) {
+      rows.add(i + ",u" + i + ",1,2,a,,0");
+    }
+    Path p = dir.resolve("m.csv");
+    Files.write(p, rows);
+    Dataset ds = Dataset.builder(SCHEMA).csv(p).batchSize(10).build();
+    try (Dataset.BatchIterator it = ds.iterator()) {
+      it.next();
+      // same file, grown: the pass would silently cover more rows than the one before
+      Files.write(p, rows.subList(1, 101), java.nio.file.StandardOpenOption.APPEND);
+      assertThatThrownBy(() -> {
+        while (it.hasNext()) {
+          it.next();
+        }
+      }).isInstanceOf(DataException.class)
+          .hasMessageContaining("the file was modified while it was read");
+    }
+  }
+
+  @Test
   void shuffleIsSeededAndBatchesCoverEveryRowOnce() {
     SyntheticCtr gen = SyntheticCtr.of(5);
     Dataset a = gen.dataset(0, 100).batchSize(16).shuffleBuffer(32, 9).build();
