@@ -64,12 +64,14 @@ import org.slf4j.LoggerFactory;
  * carry that with the model, so a loaded trainer continues on the batch an uninterrupted run
  * would have used next.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
   private final SparseModel sparse;
   private final Module dense;
   private final Optimizer denseOptimizer;
+  /** The default dense optimizer is the trainer's to close; one passed in stays the caller's. */
+  private final boolean ownsDenseOptimizer;
   private final SparseOptimizer sparseOptimizer;
   private final List<Head> heads;
   private final int reportEvery;
@@ -82,6 +84,7 @@ public final class Trainer {
     this.sparse = b.sparse;
     this.dense = b.dense;
     this.denseOptimizer = b.denseOptimizer != null ? b.denseOptimizer : Adam.of(b.dense, 1e-3);
+    this.ownsDenseOptimizer = b.denseOptimizer == null;
     this.sparseOptimizer = b.sparseOptimizer != null ? b.sparseOptimizer : SparseAdam.of(1e-3);
     this.heads = List.copyOf(b.heads);
     this.reportEvery = b.reportEvery;
@@ -92,6 +95,18 @@ public final class Trainer {
 
   public static Builder builder(SparseModel sparse, Module dense) {
     return new Builder(sparse, dense);
+  }
+
+  /**
+   * Frees the default dense optimizer's state (libtorch memory) if the trainer made it; an
+   * optimizer given to {@link Builder#denseOptimizer} is left to its owner, and the model is
+   * never closed here.
+   */
+  @Override
+  public void close() {
+    if (ownsDenseOptimizer) {
+      denseOptimizer.close();
+    }
   }
 
   public SparseModel sparse() {

@@ -124,6 +124,18 @@ class ModelCheckpointTest {
   }
 
   @Test
+  void closingATrainerLeavesTheCallersOptimizerUsable() {
+    try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      try (Trainer first = trainer(sparse(), dense, adam)) {
+        first.train(data(), 1);
+      }
+      Trainer second = trainer(sparse(), dense, adam);
+      assertThat(second.train(data(), 1)).hasSize(1);
+      assertThat(adam.steps()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aDatasetWithoutABatchLeavesTheTrainStateWhereItWas() {
     try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
       Trainer t = trainer(sparse(), dense, adam);
