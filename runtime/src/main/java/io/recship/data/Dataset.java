@@ -249,6 +249,9 @@ public final class Dataset implements Iterable<Batch> {
 
     /** Shuffles through a buffer of {@code rows} samples with generator seed {@code seed} (0 or 1 rows: no shuffle). */
     public Builder shuffleBuffer(int rows, long seed) {
+      if (rows < 0) {
+        throw new IllegalArgumentException("shuffle buffer must be >= 0 rows (0 or 1: no shuffle), got " + rows);
+      }
       this.shuffleBuffer = rows;
       this.seed = seed;
       return this;

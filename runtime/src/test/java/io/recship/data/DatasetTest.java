@@ -254,6 +254,16 @@ class DatasetTest {
   }
 
   @Test
+  void negativeShuffleBufferIsRefusedLikeABadBatchSize() {
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).shuffleBuffer(-3, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("shuffle buffer must be >= 0 rows (0 or 1: no shuffle), got -3");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).batchSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("batch size must be >= 1, got 0");
+  }
+
+  @Test
   void shuffleIsSeededAndBatchesCoverEveryRowOnce() {
     SyntheticCtr gen = SyntheticCtr.of(5);
     Dataset a = gen.dataset(0, 100).batchSize(16).shuffleBuffer(32, 9).build();
