@@ -236,6 +236,12 @@ public final class Trainer implements AutoCloseable {
   /**
    * Trains {@code steps} more steps, continuing from the current epoch and batch (a new epoch
    * starts when the data runs out). Returns the reports made.
+   *
+   * @throws IllegalArgumentException a head's label is not among the dataset's labels (checked
+   *     before any step)
+   * @throws IllegalStateException the dataset yields no batch, or fewer batches than a resumed
+   *     position needs, or the forward returns another number of outputs than there are heads
+   * @throws io.recship.data.DataException a row the dataset's {@code BadRowPolicy} does not skip
    */
   public List<StepReport> train(Dataset dataset, long steps) {
     checkLabels(dataset);
@@ -287,7 +293,11 @@ public final class Trainer implements AutoCloseable {
     return reports;
   }
 
-  /** Loss and AUC per head on {@code dataset} in eval mode (tables unchanged, unseen ids give zeros). */
+  /**
+   * Loss and AUC per head on {@code dataset} in eval mode (tables unchanged, unseen ids give zeros).
+   *
+   * @throws IllegalArgumentException a head's label is not among the dataset's labels
+   */
   public EvalResult evaluate(Dataset dataset) {
     checkLabels(dataset);
     boolean sparseTraining = sparse.isTraining();
@@ -320,6 +330,9 @@ public final class Trainer implements AutoCloseable {
   /**
    * Saves tables, dense parameters, both optimizers' state and the data position to {@code dir}:
    * everything a resumed run needs to repeat the uninterrupted one.
+   *
+   * @throws io.recship.checkpoint.CheckpointException a file cannot be written (naming it); the
+   *     folder is then left without a dense file, so it cannot be loaded as if complete
    */
   public void save(Path dir) {
     save(dir, true);
@@ -337,6 +350,10 @@ public final class Trainer implements AutoCloseable {
   /**
    * Loads what {@link #save} wrote, including the dense optimizer's state when it was saved (a
    * warning otherwise); the next {@link #train} call continues where that run was.
+   *
+   * @throws io.recship.checkpoint.CheckpointException the checkpoint does not fit this model (a
+   *     missing or truncated file, a parameter, table, shape, feature recipe or optimizer that
+   *     differs), naming the file, the key and the fix; nothing has changed then
    */
   public void load(Path dir) {
     TrainState loaded = ModelCheckpoint.load(dir, sparse, dense, sparseOptimizer, denseOptimizer);
