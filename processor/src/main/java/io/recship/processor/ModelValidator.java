@@ -586,56 +586,35 @@ final class ModelValidator {
     if (types.isSameType(returned, tensor)) {
       arity = 1;
     } else if (returned.getKind() == TypeKind.DECLARED
-        && types.asElement(returned).getKind() == ElementKind.RECORD) {
-      TypeElement record = (TypeElement) types.asElement(returned);
+        && (types.asElement(returned).getKind() == ElementKind.RECORD
+            || !dataClassComponents((DeclaredType) returned).isEmpty())) {
+      TypeElement outputType = (TypeElement) types.asElement(returned);
+      boolean record = outputType.getKind() == ElementKind.RECORD;
+      String kind = record ? "record" : "data class";
+      // a record's accessors; for a Kotlin data class componentN(), in declaration order as
+      // destructuring does (kapt cannot turn a Kotlin class into a Java record)
+      List<ExecutableElement> components = record
+          ? ElementFilter.recordComponentsIn(outputType.getEnclosedElements()).stream()
+              .map(RecordComponentElement::getAccessor).toList()
+          : dataClassComponents((DeclaredType) returned);
       List<String> notTensors = new ArrayList<>();
-      List<? extends RecordComponentElement> components =
-          ElementFilter.recordComponentsIn(record.getEnclosedElements());
-      for (RecordComponentElement component : components) {
-        // Pair<Tensor> for record Pair<A>(A ctr, A cvr): the component types as returned
-        TypeMirror componentType = ((ExecutableType) types.asMemberOf(
-            (DeclaredType) returned, component.getAccessor())).getReturnType();
-        if (!types.isSameType(componentType, tensor)) {
-          notTensors.add(component.getSimpleName() + " (" + componentType + ")");
-        }
-        accessors.add(component.getAccessor().getSimpleName().toString());
-      }
-      if (components.isEmpty() || !notTensors.isEmpty()) {
-        report.error("[DENSE-OUT] " + where + " returns record " + record.getSimpleName()
-            + (components.isEmpty() ? " with no components" : " whose components "
-                + notTensors + " are not Tensor")
-            + "; every component of the output record must be a Tensor", method);
-        ok = false;
-      } else if (!accessibleFrom(record, pkg)) {
-        report.error("[DENSE-OUT] " + where + " returns record " + record.getSimpleName()
-            + ", which is not visible from package " + pkg + "; make it public", method);
-        ok = false;
-      } else {
-        recordType = returned;
-        arity = components.size();
-      }
-    } else if (returned.getKind() == TypeKind.DECLARED
-        && !dataClassComponents((DeclaredType) returned).isEmpty()) {
-      // a Kotlin data class: componentN() give its properties in declaration order, as
-      // destructuring does; kapt cannot turn a Kotlin class into a Java record
-      TypeElement dataClass = (TypeElement) types.asElement(returned);
-      List<String> notTensors = new ArrayList<>();
-      List<ExecutableElement> components = dataClassComponents((DeclaredType) returned);
       for (ExecutableElement component : components) {
+        // Pair<Tensor> for record Pair<A>(A ctr, A cvr): the component types as returned
         TypeMirror componentType = ((ExecutableType) types.asMemberOf(
             (DeclaredType) returned, component)).getReturnType();
         if (!types.isSameType(componentType, tensor)) {
-          notTensors.add(component.getSimpleName() + "() (" + componentType + ")");
+          notTensors.add(component.getSimpleName() + (record ? "" : "()") + " (" + componentType + ")");
         }
         accessors.add(component.getSimpleName().toString());
       }
-      if (!notTensors.isEmpty()) {
-        report.error("[DENSE-OUT] " + where + " returns data class " + dataClass.getSimpleName()
-            + " whose components " + notTensors + " are not Tensor; every property of the output"
-            + " data class must be a Tensor", method);
+      if (components.isEmpty() || !notTensors.isEmpty()) {
+        report.error("[DENSE-OUT] " + where + " returns " + kind + " " + outputType.getSimpleName()
+            + (components.isEmpty() ? " with no components" : " whose components "
+                + notTensors + " are not Tensor")
+            + "; every component of the output " + kind + " must be a Tensor", method);
         ok = false;
-      } else if (!accessibleFrom(dataClass, pkg)) {
-        report.error("[DENSE-OUT] " + where + " returns data class " + dataClass.getSimpleName()
+      } else if (!accessibleFrom(outputType, pkg)) {
+        report.error("[DENSE-OUT] " + where + " returns " + kind + " " + outputType.getSimpleName()
             + ", which is not visible from package " + pkg + "; make it public", method);
         ok = false;
       } else {
