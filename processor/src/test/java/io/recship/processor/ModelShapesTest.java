@@ -162,6 +162,22 @@ class ModelShapesTest {
   }
 
   @Test
+  void recordWithANonTensorComponentIsRejectedNamingIt() {
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "public final class CtrDense extends Module {",
+        "  public record Out(Tensor ctr, String label) {}",
+        "  @ExportOutput({\"ctr\", \"label\"})",
+        "  public Out forward(Blocks in) { return new Out(in.get(\"user\"), \"x\"); }",
+        "}");
+    Compilation compilation = compile(Fixtures.validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("returns record Out whose components"
+        + " [label (java.lang.String)] are not Tensor; every component of the output record must"
+        + " be a Tensor").inFile(dense).onLine(line(4));
+  }
+
+  @Test
   void denseArchDeclaredAsModuleAsksForTheConcreteClass() {
     JavaFileObject model = source("com.acme.CtrModel",
         "@RecModel(" + CONFIGS + ")",
