@@ -228,7 +228,7 @@ class ModelShapesTest {
 
   @Test
   void kotlinLazyPropertyIsReadThroughItsGetter() {
-    // kapt's stub of `@SparseArch val sparse by lazy { ... }`: the annotation lands on the delegate
+    // kapt's stub of `@delegate:SparseArch val sparse by lazy { ... }`: the annotation is on the delegate
     Compilation compilation = compile(
         source("com.acme.CtrModel",
             "@RecModel(" + CONFIGS + ")",

@@ -27,9 +27,13 @@ class TwoHeadDense(fg: FeatureGenerator) : Module() {
     }
 }
 
-/** The same FG as [CtrModel], with two exported outputs. */
+/**
+ * The same FG as [CtrModel], with two exported outputs. The sparse arch is a lazy property; Kotlin
+ * wants a use-site target there: `@delegate:` (the annotation lands on the `sparse$delegate`
+ * field) or `@get:`. Either way the exporter reads it through `getSparse()`.
+ */
 @RecModel(fg = "ctr/fg.json", mc = "ctr/mc.json")
 class TwoHeadModel(fg: FeatureGenerator) {
-    @SparseArch val sparse: SparseModel = SparseModel.fromFg(fg)
+    @delegate:SparseArch val sparse: SparseModel by lazy { SparseModel.fromFg(fg) }
     @DenseArch val dense = TwoHeadDense(fg)
 }

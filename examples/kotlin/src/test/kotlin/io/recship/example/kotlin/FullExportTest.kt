@@ -62,7 +62,7 @@ class FullExportTest {
             model.sparse.eval()
             model.dense.eval()
             val eager = TensorScope.open().use {
-                val blocks = model.sparse.forward(Batch.of(schema, ArrayList<Map<String, *>>(heldOut))).blocks()
+                val blocks = model.sparse.forward(Batch.of(schema, heldOut)).blocks()
                 model.dense.forward(blocks).toFloatArray()
             }
 
