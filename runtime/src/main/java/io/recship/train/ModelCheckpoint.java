@@ -22,9 +22,12 @@ import io.recship.sparse.SparseModel;
 import io.recship.sparse.SparseOptimizer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -63,6 +66,12 @@ import org.slf4j.LoggerFactory;
  * loads with a warning and the optimizer starts fresh. With the dense and the sparse optimizer
  * state restored, a resumed run repeats the loss sequence of an uninterrupted one.
  *
+ * <p>A save writes every file into {@code .recship-saving/} inside the checkpoint folder and moves
+ * them in only when all are written, so a save that dies while writing (a full disk, a killed
+ * job) leaves the previous checkpoint whole; the next save clears the leftovers. Exports and
+ * RecIS' loaders read only the folder's own files. Files of the folder that are not the
+ * checkpoint's stay.
+ *
  * <p>Every {@code *.safetensors} file is hashed while it is written and gets a {@code
  * <file>.sha256} sidecar ({@link io.recship.checkpoint.DigestSidecar}): a copy-mode export lists
  * the tables in its manifest with those digests instead of hashing gigabytes again. Loading does
@@ -80,6 +89,11 @@ public final class ModelCheckpoint {
   /** Prefix of the dense optimizer's tensors and metadata in {@value RecisLayout#DENSE_FILE}. */
   static final String DENSE_OPT = "dense_optimizer";
   private static final String DENSE_OPT_PREFIX = DENSE_OPT + ".";
+  /**
+   * Where a save writes before swapping its files in. A hidden folder: an export copies only the
+   * checkpoint folder's own files, and RecIS' loaders ignore folders.
+   */
+  static final String STAGING = ".recship-saving";
 
   private ModelCheckpoint() {}
 
@@ -133,9 +147,25 @@ public final class ModelCheckpoint {
             sink -> TensorSource.ofFloats(slot.values()).writeTo(sink)));
       }
     }
-    // The dense file goes first and comes back last: a save that dies in between leaves no
-    // dense file, which load() refuses ("finish the interrupted save"), instead of new tables
-    // beside old dense weights, which it would load without a word.
+    // Everything is written into a staging folder first, so a save that dies while writing
+    // (minutes for large tables) leaves the previous checkpoint whole. Only then are the files
+    // swapped in, the dense file removed first and put back last: a save that dies in that short
+    // window leaves no dense file, which load() refuses, rather than new tables beside old weights.
+    Path staging = dir.resolve(STAGING);
+    try {
+      deleteTree(staging);
+      Files.createDirectories(staging);
+    } catch (IOException e) {
+      throw new CheckpointException(staging, null, "cannot remove an earlier interrupted save's files: " + e,
+          "check permissions, or delete the folder.", e);
+    }
+    SparseCheckpointWriter.write(staging, new ArrayList<>(sparse.tables().values()), denseMeta);
+    SafetensorsWriter.write(staging.resolve(RecisLayout.DENSE_FILE), denseEntries, meta);
+    commit(dir, staging);
+  }
+
+  /** Swaps the staged files in for the previous checkpoint's; user files in {@code dir} stay. */
+  private static void commit(Path dir, Path staging) {
     Path denseFile = dir.resolve(RecisLayout.DENSE_FILE);
     try {
       Files.deleteIfExists(denseFile);
@@ -149,12 +179,39 @@ public final class ModelCheckpoint {
           }
         }
       }
+      List<Path> staged;
+      try (Stream<Path> files = Files.list(staging)) {
+        staged = files.sorted().toList();
+      }
+      Path stagedDense = staging.resolve(RecisLayout.DENSE_FILE);
+      for (Path f : staged) {
+        if (!f.equals(stagedDense)) {
+          move(f, dir);
+        }
+      }
+      move(stagedDense, dir);
+      Files.delete(staging);
     } catch (IOException e) {
-      throw new CheckpointException(dir, null, "cannot replace the previous checkpoint's files: " + e,
-          "check permissions.", e);
+      throw new CheckpointException(dir, null, "cannot move the new checkpoint's files in from " + staging
+              + ": " + e + "; the previous checkpoint is no longer whole.",
+          "fix the cause and save again; the new files are complete in " + staging + ".", e);
     }
-    SparseCheckpointWriter.write(dir, new ArrayList<>(sparse.tables().values()), denseMeta);
-    SafetensorsWriter.write(denseFile, denseEntries, meta);
+  }
+
+  private static void move(Path file, Path dir) throws IOException {
+    Files.move(file, dir.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** {@link #load(Path, SparseModel, Module, SparseOptimizer, Optimizer)} leaving any dense optimizer alone. */
@@ -173,8 +230,14 @@ public final class ModelCheckpoint {
       throw new CheckpointException(dir, null, "checkpoint directory not found.", "check the path given to load.");
     }
     if (!Files.isRegularFile(denseFile)) {
+      Path staged = dir.resolve(STAGING);
+      if (Files.isRegularFile(staged.resolve(RecisLayout.DENSE_FILE))) {
+        throw new CheckpointException(denseFile, null, "missing: a save stopped while moving its files in;"
+                + " the new checkpoint is complete in " + staged + ".",
+            "move every file of " + staged + " into " + dir + " (replacing), or save again.");
+      }
       throw new CheckpointException(denseFile, null, "missing: a RecShip checkpoint keeps the dense parameters here.",
-          "point at a directory written by Trainer.save / ModelCheckpoint.save, or finish the interrupted save.");
+          "point at a directory written by Trainer.save / ModelCheckpoint.save, or save again.");
     }
     try (SafetensorsReader denseIn = SafetensorsReader.open(denseFile);
         SparseCheckpointReader sparseIn = SparseCheckpointReader.open(dir)) {

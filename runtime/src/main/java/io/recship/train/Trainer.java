@@ -332,7 +332,7 @@ public final class Trainer implements AutoCloseable {
    * everything a resumed run needs to repeat the uninterrupted one.
    *
    * @throws io.recship.checkpoint.CheckpointException a file cannot be written (naming it); the
-   *     folder is then left without a dense file, so it cannot be loaded as if complete
+   *     new files are written aside first, so the previous checkpoint in {@code dir} stays whole
    */
   public void save(Path dir) {
     save(dir, true);

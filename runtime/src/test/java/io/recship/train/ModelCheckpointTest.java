@@ -13,6 +13,7 @@ import io.recship.data.SyntheticCtr;
 import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
 import io.recship.fg.FgOptions;
+import io.recship.nn.Parameter;
 import io.recship.checkpoint.SafetensorsReader;
 import io.recship.optim.Adam;
 import io.recship.optim.AdamW;
@@ -33,6 +34,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -377,19 +379,69 @@ class ModelCheckpointTest {
   }
 
   @Test
-  void aSaveThatDiesPartwayLeavesACheckpointLoadRefusesInsteadOfAMixedOne() throws IOException {
+  void aSaveThatDiesWhileWritingLeavesThePreviousCheckpointWhole() throws IOException {
     Path d = saved();
-    Path index = d.resolve("index");
-    Files.delete(index);
-    Files.createDirectories(index.resolve("in-the-way")); // the next save fails after the tables
+    Map<String, byte[]> before = filesOf(d);
+    TrainState previous;
     try (CtrDense dense = new CtrDense(1); Adam adam = Adam.of(dense, 0.01)) {
       Trainer t = trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator()), dense, adam);
-      t.train(data(), 1);
+      t.train(data(), 3);
+      // the last dense parameter fails when its values are read, after the tables are written:
+      // a save dying partway, as on a full disk
+      Parameter last = List.copyOf(dense.namedParameters().values()).get(dense.namedParameters().size() - 1);
+      last.shape(); // (the save reads the shape before writing anything)
+      last.value().close();
       assertThatThrownBy(() -> t.save(d)).isInstanceOf(RuntimeException.class);
     }
-    // the previous dense file is gone with the failed save: no new tables beside old weights
-    assertThat(d.resolve("dense.safetensors")).doesNotExist();
-    assertThatThrownBy(() -> load(d)).hasMessageContaining("dense.safetensors: missing");
+    assertThat(d.resolve(".recship-saving/model-000000-of-000001.safetensors"))
+        .as("the new tables were written, into the staging folder").isRegularFile();
+    assertThat(filesOf(d)).as("the previous checkpoint's files, byte for byte")
+        .containsOnlyKeys(before.keySet())
+        .allSatisfy((name, bytes) -> assertThat(bytes).as(name).isEqualTo(before.get(name)));
+    try (CtrDense dense = new CtrDense(3)) {
+      previous = ModelCheckpoint.load(d, SparseModel.fromFg(SyntheticCtr.featureGenerator()), dense, SparseAdam.of(0.01));
+    }
+    assertThat(previous.step()).isEqualTo(2);
+
+    saved(); // the next save clears the leftovers
+    assertThat(d.resolve(".recship-saving")).doesNotExist();
+    load(d);
+  }
+
+  @Test
+  void aSaveThatStopsWhileMovingFilesInIsRefusedAndNamesWhereTheCompleteFilesAre() throws IOException {
+    Path d = saved();
+    // the state a save leaves when it stops after removing the old dense file, before moving in
+    // the new files: all of them still in the staging folder
+    Path staging = Files.createDirectories(d.resolve(".recship-saving"));
+    try (Stream<Path> files = Files.list(d)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        Files.move(f, staging.resolve(f.getFileName()));
+      }
+    }
+    assertThatThrownBy(() -> load(d))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("dense.safetensors: missing: a save stopped while moving its files in")
+        .hasMessageContaining("complete in " + staging)
+        .hasMessageContaining("move every file of " + staging + " into " + d);
+    // doing what the message says gives a checkpoint that loads
+    try (Stream<Path> files = Files.list(staging)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.move(f, d.resolve(f.getFileName()));
+      }
+    }
+    load(d);
+  }
+
+  /** The regular files directly in {@code d}, by name. */
+  private static Map<String, byte[]> filesOf(Path d) throws IOException {
+    Map<String, byte[]> files = new TreeMap<>();
+    try (Stream<Path> list = Files.list(d)) {
+      for (Path f : (Iterable<Path>) list.filter(Files::isRegularFile)::iterator) {
+        files.put(f.getFileName().toString(), Files.readAllBytes(f));
+      }
+    }
+    return files;
   }
 
   @Test
