@@ -18,7 +18,7 @@ import javax.lang.model.element.TypeElement;
  *
  * <p>Not registered as a service: the benchmark names it with {@code -processor}.
  */
-public final class EmptyExporterProcessor extends AbstractProcessor {
+public class EmptyExporterProcessor extends AbstractProcessor {
   private static final String REC_MODEL = "io.recship.annotations.RecModel";
 
   @Override
@@ -41,13 +41,18 @@ public final class EmptyExporterProcessor extends AbstractProcessor {
     return false;
   }
 
+  /** The exporter's source: an empty class. */
+  String source(String pkg, String name) {
+    return "package " + pkg + ";\n\npublic final class " + name + " {\n  private " + name
+        + "() {}\n}\n";
+  }
+
   private void write(TypeElement model) {
     String pkg = processingEnv.getElementUtils().getPackageOf(model).getQualifiedName().toString();
     String name = model.getSimpleName() + "Exporter";
     try (Writer out = processingEnv.getFiler().createSourceFile(pkg + "." + name, model)
         .openWriter()) {
-      out.write("package " + pkg + ";\n\npublic final class " + name + " {\n  private " + name
-          + "() {}\n}\n");
+      out.write(source(pkg, name));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + name, e);
     }
