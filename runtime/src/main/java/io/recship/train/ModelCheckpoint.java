@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A whole model in one directory: the sparse tables (with the sparse optimizer's per-row slots)
  * in RecIS' layout, and {@value RecisLayout#DENSE_FILE} with the dense parameters (named as in
- * {@code Module.namedParameters()}), the sparse optimizer's scalar state and the data position in
- * its {@code __metadata__}.
+ * {@code Module.namedParameters()}), the sparse optimizer's scalar state and learning rate and the
+ * data position in its {@code __metadata__}. Both optimizers resume with their saved learning
+ * rates, as PyTorch's {@code load_state_dict} does; a rate that differs is logged.
  *
  * <p>Loading checks everything before it changes anything: a missing or truncated file, a
  * parameter or table the model has and the checkpoint lacks, a dimension or shape that differs
@@ -81,6 +82,8 @@ public final class ModelCheckpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
   static final String FORMAT = "recship-checkpoint-1";
   private static final String SPARSE_OPT_PREFIX = "sparse_optimizer.";
+  /** The sparse optimizer's learning rate, restored on load as the dense optimizer's is. */
+  private static final String SPARSE_OPT_LR = SPARSE_OPT_PREFIX + "lr";
   /** A table file of RecIS' layout, or its digest sidecar. */
   private static final Pattern TABLE_FILE =
       Pattern.compile("model-\\d+-of-\\d+\\.safetensors(\\.sha256)?");
@@ -136,6 +139,7 @@ public final class ModelCheckpoint {
     }
     if (optimizer != null) {
       meta.put("sparse_optimizer", optimizer.getClass().getSimpleName());
+      meta.put(SPARSE_OPT_LR, Double.toString(optimizer.learningRate()));
       optimizer.scalarState().forEach((k, v) -> meta.put(SPARSE_OPT_PREFIX + k, Double.toString(v)));
     }
     if (denseOptState != null) {
@@ -298,10 +302,17 @@ public final class ModelCheckpoint {
       }
       Map<String, Double> optState = new LinkedHashMap<>();
       denseIn.metadata().forEach((k, v) -> {
-        if (k.startsWith(SPARSE_OPT_PREFIX)) {
+        if (k.startsWith(SPARSE_OPT_PREFIX) && !k.equals(SPARSE_OPT_LR)) {
           optState.put(k.substring(SPARSE_OPT_PREFIX.length()), Double.parseDouble(v));
         }
       });
+      // checkpoints from before the rate was saved carry none: the optimizer keeps its own
+      String savedSparseLr = denseIn.metadata().get(SPARSE_OPT_LR);
+      double sparseLr = savedSparseLr == null ? Double.NaN : Double.parseDouble(savedSparseLr);
+      if (savedSparseLr != null && !(sparseLr > 0)) {
+        throw new CheckpointException(denseFile, SPARSE_OPT_LR, "bad sparse learning rate " + savedSparseLr
+            + " (need lr > 0).", "re-save the checkpoint.");
+      }
       if (optimizer != null && !optState.isEmpty()
           && !optState.keySet().containsAll(optimizer.scalarState().keySet())) {
         // checked here, not when loading it: by then the weights would already be replaced
@@ -340,6 +351,13 @@ public final class ModelCheckpoint {
           } catch (IllegalArgumentException e) {
             throw new CheckpointException(denseFile, null, e.getMessage() + ".",
                 "resume with the sparse optimizer the checkpoint was saved with (" + denseIn.metadata().get("sparse_optimizer") + ").");
+          }
+          if (savedSparseLr != null && optimizer.learningRate() != sparseLr) {
+            // as for the dense optimizer: restored like PyTorch's load_state_dict, said aloud
+            LOG.warn("{}: {} resumes with the saved learning rate {} instead of its {}; call"
+                    + " setLearningRate after load() to change it", denseFile,
+                optimizer.getClass().getSimpleName(), sparseLr, optimizer.learningRate());
+            optimizer.setLearningRate(sparseLr);
           }
         }
       }

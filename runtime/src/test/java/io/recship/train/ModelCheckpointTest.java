@@ -379,6 +379,17 @@ class ModelCheckpointTest {
   }
 
   @Test
+  void sparseOptimizerResumesWithTheSavedLearningRate() {
+    Path d = saved(); // trained with SparseAdam.of(0.01)
+    SparseAdam resumed = SparseAdam.of(0.05);
+    try (CtrDense dense = new CtrDense(3)) {
+      ModelCheckpoint.load(d, SparseModel.fromFg(SyntheticCtr.featureGenerator()), dense, resumed);
+    }
+    assertThat(resumed.learningRate()).isEqualTo(0.01);
+    assertThat(resumed.steps()).isEqualTo(2);
+  }
+
+  @Test
   void aSaveThatDiesWhileWritingLeavesThePreviousCheckpointWhole() throws IOException {
     Path d = saved();
     Map<String, byte[]> before = filesOf(d);
