@@ -1,5 +1,7 @@
 package io.recship.train;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import io.recship.checkpoint.CheckpointException;
 import io.recship.checkpoint.DigestSidecar;
 import io.recship.checkpoint.RecisLayout;
@@ -27,7 +29,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -157,7 +158,9 @@ public final class ModelCheckpoint {
     // window leaves no dense file, which load() refuses, rather than new tables beside old weights.
     Path staging = dir.resolve(STAGING);
     try {
-      deleteTree(staging);
+      if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+        MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
+      }
       Files.createDirectories(staging);
     } catch (IOException e) {
       throw new CheckpointException(staging, null, "cannot remove an earlier interrupted save's files: " + e,
@@ -205,17 +208,6 @@ public final class ModelCheckpoint {
   private static void move(Path file, Path dir) throws IOException {
     Files.move(file, dir.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
-    }
   }
 
   /** {@link #load(Path, SparseModel, Module, SparseOptimizer, Optimizer)} leaving any dense optimizer alone. */
