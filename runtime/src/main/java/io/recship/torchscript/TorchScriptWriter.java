@@ -12,10 +12,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -68,9 +70,13 @@ public final class TorchScriptWriter {
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    Path tmp = Files.createTempFile(dir, "." + fileName, ".tmp");
+    // not Files.createTempFile: its files are owner-only (0600), and the archive must be readable
+    // like every other file of the export (the umask decides), e.g. by a serving account
+    Path tmp = (dir == null ? Path.of("") : dir)
+        .resolve("." + fileName + "." + UUID.randomUUID() + ".tmp");
     try {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
+      try (OutputStream os = new BufferedOutputStream(
+          Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), CHUNK)) {
         write(spec, archiveName(fileName), os);
       }
       try {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,17 @@ class TorchScriptWriterTest {
     assertThat(w.getFloat(0)).isEqualTo(1f);
     assertThat(w.getFloat(20)).isEqualTo(6f);
     assertThat(entries.get("user_model_v2/data/2").data()).containsExactly(1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void archiveGetsTheFolderDefaultPermissionsNotOwnerOnly() throws IOException {
+    Path out = dir.resolve("user_model.pt");
+    TorchScriptWriter.write(spec(1), out);
+    Path plain = Files.createFile(dir.resolve("plain.json")); // what every other export file gets
+    assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(plain));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsOnly("user_model.pt", "plain.json");
+    }
   }
 
   @Test
