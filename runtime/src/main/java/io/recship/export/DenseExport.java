@@ -95,6 +95,7 @@ final class DenseExport {
         // RecIS writes output_info.json before comparing, so a failed validation still shows it
         DenseFiles.writeOutputInfo(folder, plan.outputNames(), t.eagerOutputs());
         DenseFiles.writeInputs(folder, t.traceInputs().asMap());
+        DenseFiles.writeOutputBase(folder, plan.outputNames(), t.eagerOutputs());
         DenseFiles.writeInputColumns(folder, fg.mcConfig().blocks());
         DenseFiles.writeGraph(folder, t.graphText());
       } catch (IOException e) {

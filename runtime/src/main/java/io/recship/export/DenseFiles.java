@@ -19,7 +19,8 @@ import java.util.Map;
  * The JSON files RecIS' FX tool writes next to the dense graph (recis-reference §4.3), with its
  * schemas: {@code output_info.json} (indent 4), {@code inputs_dict_lite.json}, {@code
  * inputs_dict.json} (plus the trace batch's values), {@code params_order.json} and {@code
- * input_columns.json}.
+ * input_columns.json}; and {@code output_base.json}, the eager outputs on that batch, in place of
+ * RecIS' pickled {@code output_base.pkl}.
  */
 final class DenseFiles {
   static final String OUTPUT_INFO = "output_info.json";
@@ -27,6 +28,7 @@ final class DenseFiles {
   static final String INPUTS_DICT = "inputs_dict.json";
   static final String PARAMS_ORDER = "params_order.json";
   static final String INPUT_COLUMNS = "input_columns.json";
+  static final String OUTPUT_BASE = "output_base.json";
   static final String GRAPH = "graph.txt";
 
   private static final JsonFactory JSON = new JsonFactory();
@@ -90,6 +92,28 @@ final class DenseFiles {
       lite.writeEndObject();
       full.writeEndObject();
       order.writeEndArray();
+    }
+  }
+
+  /**
+   * {@code output_base.json}: {@code {<output>: {"shape", "dtype", "values"}}} in output order,
+   * the eager forward on the batch of {@code inputs_dict.json}, so the scores of those rows can be
+   * checked wherever the graph is served.
+   */
+  static void writeOutputBase(Path dir, List<String> names, List<Tensor> outputs)
+      throws IOException {
+    try (JsonGenerator g = open(dir.resolve(OUTPUT_BASE))) {
+      g.writeStartObject();
+      for (int i = 0; i < outputs.size(); i++) {
+        Tensor t = outputs.get(i);
+        g.writeObjectFieldStart(names.get(i));
+        writeShape(g, t.shape());
+        g.writeStringField("dtype", t.dtype().torchName());
+        g.writeFieldName("values");
+        writeValues(g, t);
+        g.writeEndObject();
+      }
+      g.writeEndObject();
     }
   }
 

@@ -79,6 +79,8 @@ class ExportPipelineTest {
     assertThat(r.maxAbsDiff().values()).allSatisfy(d -> assertThat(d).isLessThan(1e-6));
     assertThat(r.timings()).containsKeys("prepare", "export sparse", "export dense", "export meta", "publish");
 
+    assertOutputBaseIsTheGraphOnInputsDict(out);
+
     // the dense state came from the checkpoint (shifted by 0.01)
     SafetensorsReader dense = SafetensorsReader.open(ckpt.resolve("dense.safetensors"));
     assertThat(model.head.namedParameters().get("weight").toFloatArray())
@@ -168,6 +170,54 @@ class ExportPipelineTest {
     assertThat(cols.toString()).isEqualTo("{\"user\":[\"user_id\",\"gender\"],\"item\":[\"item_id\"]}");
     String graph = Files.readString(fx.resolve("graph.txt"));
     assertThat(graph).contains("def forward", "head_weight");
+    JsonNode base = JSON.readTree(fx.resolve("output_base.json").toFile());
+    assertThat(fieldNames(base)).containsExactly("ctr", "cvr");
+    for (String output : List.of("ctr", "cvr")) {
+      JsonNode o = base.get(output);
+      assertThat(fieldNames(o)).containsExactly("shape", "dtype", "values");
+      assertThat(o.get("shape").toString()).isEqualTo("[" + traceRows + ",1]");
+      assertThat(o.get("dtype").asText()).isEqualTo("torch.float32");
+      assertThat(o.get("values")).hasSize(traceRows);
+    }
+  }
+
+  /**
+   * output_base.json holds what the shipped graph computes on the rows of inputs_dict.json: run
+   * the archive on those values and compare.
+   */
+  static void assertOutputBaseIsTheGraphOnInputsDict(Path out) throws IOException {
+    Path fx = out.resolve("fx_user_model");
+    JsonNode inputs = JSON.readTree(fx.resolve("inputs_dict.json").toFile());
+    JsonNode base = JSON.readTree(fx.resolve("output_base.json").toFile());
+    List<String> order = new ArrayList<>();
+    JSON.readTree(fx.resolve("params_order.json").toFile()).forEach(n -> order.add(n.asText()));
+    try (ScriptModel sm = ScriptModel.load(fx.resolve("user_model.pt"));
+        NDManager m = NDManager.newBaseManager("PyTorch")) {
+      List<NDArray> args = new ArrayList<>();
+      for (String block : order) {
+        JsonNode rows = inputs.get(block).get("values");
+        float[][] values = new float[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+          values[i] = new float[rows.get(i).size()];
+          for (int j = 0; j < values[i].length; j++) {
+            values[i][j] = (float) rows.get(i).get(j).asDouble();
+          }
+        }
+        args.add(m.create(values));
+      }
+      NDList got = sm.forward(m, args);
+      List<String> names = fieldNames(base);
+      assertThat(got).hasSize(names.size());
+      for (int k = 0; k < names.size(); k++) {
+        float[] g = got.get(k).toFloatArray();
+        JsonNode expected = base.get(names.get(k)).get("values");
+        assertThat(g).hasSize(expected.size());
+        for (int i = 0; i < g.length; i++) {
+          assertThat(g[i]).as("%s row %d", names.get(k), i)
+              .isCloseTo((float) expected.get(i).get(0).asDouble(), within(1e-5f));
+        }
+      }
+    }
   }
 
   private static List<String> fieldNames(JsonNode n) {

@@ -66,6 +66,7 @@ class ShardedExportTest {
           "fx_user_model/input_columns.json",
           "fx_user_model/inputs_dict.json",
           "fx_user_model/inputs_dict_lite.json",
+          "fx_user_model/output_base.json",
           "fx_user_model/output_info.json",
           "fx_user_model/params_order.json",
           "fx_user_model/user_model.pt");
