@@ -72,8 +72,7 @@ public final class FeatureGenerator {
     FgParser.ParsedFg pf = FgParser.readFg(fgJson, options);
     FgParser.ParsedMc pm = FgParser.readMc(mcJson, options);
     Rules rules = RuleChecker.run(pf, pm, options, RuleSet.recis());
-    List<Finding> fgAll = new ArrayList<>(pf.problems());
-    fgAll.addAll(rules.fgFindings);
+    List<Finding> fgAll = RuleChecker.fgFindings(pf, pm, rules);
     List<Finding> mcAll = new ArrayList<>(pm.problems());
     mcAll.addAll(rules.mcFindings);
     if (RuleChecker.hasErrors(fgAll) || RuleChecker.hasErrors(mcAll)) {

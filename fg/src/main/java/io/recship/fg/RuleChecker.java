@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * </table>
  *
  * <p>RTP rules check every fg.json feature, used in mc or not: RecIS exports the raw fg.json, so
- * online RTP generates all of them.
+ * online RTP generates all of them. Structural rules ({@code FG-*}) are errors only for the
+ * features mc.json uses, which are all RecIS parses; on the others they warn.
  */
 public final class RuleChecker {
   private RuleChecker() {}
@@ -48,9 +49,7 @@ public final class RuleChecker {
     FgParser.ParsedFg pf = FgParser.readFg(fg, options);
     FgParser.ParsedMc pm = mc == null ? null : FgParser.readMc(mc, options);
     Rules rules = run(pf, pm, options, sets);
-    List<Finding> fgAll = new ArrayList<>(pf.problems());
-    fgAll.addAll(rules.fgFindings);
-    List<Finding> out = new ArrayList<>(Locator.locate(pf.text(), fgAll));
+    List<Finding> out = new ArrayList<>(Locator.locate(pf.text(), fgFindings(pf, pm, rules)));
     if (pm != null) {
       List<Finding> mcAll = new ArrayList<>(pm.problems());
       mcAll.addAll(rules.mcFindings);
@@ -72,7 +71,8 @@ public final class RuleChecker {
     if (m != null) {
       rules.checkMc(index, m, Set.of(), false);
     }
-    List<Finding> out = new ArrayList<>(rules.fgFindings);
+    List<Finding> out = new ArrayList<>(m == null ? rules.fgFindings
+        : McScope.downgradeUnused(rules.fgFindings, index, m));
     out.addAll(rules.mcFindings);
     return List.copyOf(out);
   }
@@ -113,12 +113,30 @@ public final class RuleChecker {
     FgIndex index = new FgIndex(pf.config(), pf.pointers(), pf.mistyped());
     rules.checkFg(index, pf.hasFeaturesKey());
     if (pm != null) {
-      boolean topLevelMalformed = false;
-      for (Finding f : pm.problems()) {
-        topLevelMalformed |= f.ruleId().equals(Rules.MC_FORMAT) && f.pointer().isEmpty();
-      }
-      rules.checkMc(index, pm.config(), pm.malformedBlocks(), topLevelMalformed);
+      rules.checkMc(index, pm.config(), pm.malformedBlocks(), topLevelMalformed(pm));
     }
     return rules;
+  }
+
+  /**
+   * fg.json's findings, the parser's and the rules': with a readable mc.json, structural errors on
+   * features it does not use are warnings ({@link McScope}).
+   */
+  static List<Finding> fgFindings(FgParser.ParsedFg pf, FgParser.@Nullable ParsedMc pm, Rules rules) {
+    List<Finding> all = new ArrayList<>(pf.problems());
+    all.addAll(rules.fgFindings);
+    if (pm == null || topLevelMalformed(pm)) {
+      return all;
+    }
+    return McScope.downgradeUnused(all, new FgIndex(pf.config(), pf.pointers(), pf.mistyped()), pm.config());
+  }
+
+  private static boolean topLevelMalformed(FgParser.ParsedMc pm) {
+    for (Finding f : pm.problems()) {
+      if (f.ruleId().equals(Rules.MC_FORMAT) && f.pointer().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -65,6 +65,60 @@ class RuleCheckerTest {
     assertThat(RuleChecker.check(fg(hashed("x", "\"hash_bucket_size\": 0")), null, FgOptions.DEFAULT, RuleSet.recis())).isEmpty();
   }
 
+  // ---- scope: RecIS parses only the features mc.json uses ----
+
+  /** A feature other models of a shared fg.json use: wrong for RecIS, but never parsed by it. */
+  private static final String LEGACY_MOD = "{\"feature_name\": \"legacy_cate\", \"feature_type\": \"id_feature\","
+      + " \"value_type\": \"String\", \"gen_key_type\": \"mod\", \"hash_bucket_size\": 100,"
+      + " \"gen_val_type\": \"lookup\", \"embedding_dimension\": 8}";
+  private static final String LEGACY_NO_KEY_TYPE = "{\"feature_name\": \"legacy_bucket\", \"feature_type\": \"id_feature\","
+      + " \"value_type\": \"String\", \"gen_val_type\": \"lookup\", \"hash_bucket_size\": 100, \"embedding_dimension\": 8}";
+
+  @Test
+  void structuralProblemsOfFeaturesMcDoesNotUseOnlyWarn() {
+    List<Finding> findings = RuleChecker.check(fg(hashed("x"), LEGACY_MOD, LEGACY_NO_KEY_TYPE), ONE_BLOCK_X,
+        FgOptions.DEFAULT, RuleSet.recis());
+    assertThat(findings).as("findings %s", findings).noneMatch(Finding::isError);
+    Finding mod = single("FG-ENUM", findings);
+    assertThat(mod.subject()).isEqualTo("legacy_cate");
+    assertThat(mod.severity()).isEqualTo(Severity.WARNING);
+    assertThat(mod.message()).contains("unsupported gen_key_type 'mod'",
+        "mc.json does not use this feature, so RecIS skips it; it still ships in the exported fg.json");
+    assertThat(mod.line()).isEqualTo(3);
+    assertThat(single("FG-REQ", findings).subject()).isEqualTo("legacy_bucket");
+  }
+
+  @Test
+  void structuralProblemsOfFeaturesMcUsesStayErrors() {
+    List<Finding> findings = RuleChecker.check(fg(hashed("x"), LEGACY_MOD),
+        mc("{\"b\": [\"x\", \"legacy_cate\"]}"), FgOptions.DEFAULT, RuleSet.recis());
+    assertThat(single("FG-ENUM", findings).severity()).isEqualTo(Severity.ERROR);
+  }
+
+  @Test
+  void rtpRulesStillCheckFeaturesMcDoesNotUseSinceTheWholeFgShips() {
+    List<Finding> findings = check(fg(hashed("x"), hashed("unused", "\"hash_bucket_size\": 0")), ONE_BLOCK_X);
+    Finding hb0 = single("RTP-HB0", findings);
+    assertThat(hb0.subject()).isEqualTo("unused");
+    assertThat(hb0.severity()).isEqualTo(Severity.ERROR);
+  }
+
+  @Test
+  void aSequenceGroupNoBlockUsesOnlyWarns() {
+    String seq = "{\"sequence_name\": \"click_seq\", \"feature_name\": \"click_seq\", \"sequence_length\": 0,"
+        + " \"features\": [" + LEGACY_MOD + "]}";
+    List<Finding> findings = RuleChecker.check(fg(hashed("x"), seq), ONE_BLOCK_X, FgOptions.DEFAULT, RuleSet.recis());
+    assertThat(findings).as("findings %s", findings).isNotEmpty().noneMatch(Finding::isError);
+    assertThat(ids(findings)).contains("FG-REQ", "FG-ENUM");
+  }
+
+  @Test
+  void featureGeneratorLoadsAnFgWithBrokenFeaturesMcDoesNotUse() {
+    FeatureGenerator gen = FeatureGenerator.load(fg(hashed("x"), LEGACY_MOD, LEGACY_NO_KEY_TYPE), ONE_BLOCK_X,
+        FgOptions.DEFAULT);
+    assertThat(gen.features()).extracting(ResolvedFeature::name).containsExactly("x");
+  }
+
   // ---- RTP-MH ----
 
   @Test
