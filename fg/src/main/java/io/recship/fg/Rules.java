@@ -3,6 +3,7 @@ package io.recship.fg;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -420,6 +421,12 @@ final class Rules {
           + " map each block name to its features, like {\"user\": [\"user_id\"]}");
     }
     Map<String, String> shortToFull = null; // built on first miss only
+    // RecIS keeps a sequence group only when a block is named after it or lists its bare name
+    Set<String> keptGroups = new HashSet<>();
+    mc.blocks().forEach((block, entries) -> {
+      keptGroups.add(block);
+      keptGroups.addAll(entries);
+    });
     for (Map.Entry<String, List<String>> e : mc.blocks().entrySet()) {
       String block = e.getKey();
       String ptr = "/" + Json.escape(block);
@@ -457,6 +464,14 @@ final class Rules {
           continue;
         }
         if (slot.mistyped) {
+          continue;
+        }
+        if (slot.seq != null && !keptGroups.contains(slot.seq.sequenceName())) {
+          String seq = slot.seq.sequenceName();
+          mc(MC_REF, block, ptr + "/" + i,
+              "mc.json: block '" + block + "' uses '" + full + "' of sequence group '" + seq + "', but no block is"
+                  + " named '" + seq + "', so RecIS drops the group and fails with \"feature name: " + full
+                  + " not used in mc\"; add a block \"" + seq + "\" with the sub-features the sequence tower reads");
           continue;
         }
         long[] shape = slot.shape();

@@ -79,9 +79,10 @@ class FeatureGeneratorTest {
   }
 
   @Test
-  void nonSequenceBlockMayListPrefixedSubFeature() {
+  void nonSequenceBlockMayListPrefixedSubFeatureOfAKeptSequence() {
     ConfigSource fgSrc = fg("{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 4, \"features\": [" + raw("p", "\"value_dimension\": 2") + "]}");
-    FeatureGenerator g = FeatureGenerator.load(fgSrc, mc("{\"raw_s\": [\"s_p\"]}"), FgOptions.DEFAULT);
+    // RecIS keeps the group because block "s" is named after it (reference §2, fg filtering)
+    FeatureGenerator g = FeatureGenerator.load(fgSrc, mc("{\"s\": [\"p\"], \"raw_s\": [\"s_p\"]}"), FgOptions.DEFAULT);
     assertThat(g.block("raw_s").shape()).containsExactly(4, 2);
     assertThat(g.block("raw_s").isSequence()).isFalse();
   }

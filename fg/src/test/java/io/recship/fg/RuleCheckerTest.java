@@ -293,6 +293,18 @@ class RuleCheckerTest {
     assertThat(check(fg(bucketed("\" 1, 2.5 ,3e2\"")))).isEmpty();
   }
 
+  @Test
+  void aSequenceSubFeatureInAPlainBlockNeedsABlockNamedAfterItsSequence() {
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
+    Finding f = single("MC-REF", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\"], \"raw_a\": [\"s_a\"]}")));
+    assertThat(f.subject()).isEqualTo("raw_a");
+    assertThat(f.pointer()).isEqualTo("/raw_a/0");
+    assertThat(f.message()).startsWith("mc.json: block 'raw_a' uses 's_a' of sequence group 's', but no block is named 's'")
+        .contains("feature name: s_a not used in mc");
+    // with the sequence's own block, RecIS keeps the group and the plain block may reuse it
+    assertThat(check(fg(hashed("x"), seq), mc("{\"b\": [\"x\"], \"s\": [\"a\"], \"raw_a\": [\"s_a\"]}"))).isEmpty();
+  }
+
   // ---- FG-NAMES ----
 
   @Test
@@ -365,7 +377,7 @@ class RuleCheckerTest {
   @Test
   void rejectsMixingSequenceAndPlainFeaturesInOneBlock() {
     String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
-    Finding f = single("MC-SHAPE", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\", \"s_a\"]}")));
+    Finding f = single("MC-SHAPE", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\", \"s_a\"], \"s\": [\"a\"]}")));
     assertThat(f.message()).startsWith("mc.json: block 'b': 's_a' shape [3, 8] cannot be concatenated with block shape [8] (from 'x')");
     assertThat(f.pointer()).isEqualTo("/b/1");
     assertThat(only("MC-SHAPE", check(fg(hashed("x"), raw("y", "\"value_dimension\": 5")), mc("{\"b\": [\"x\", \"y\"]}")))).isEmpty();
