@@ -111,18 +111,20 @@ record ExportInspection(
       files = listFiles(dir);
     }
     checks.add(fgCheck(dir, fx));
-    checks.add(torchScriptCheck(dir, fx));
+    checks.addAll(torchScriptChecks(dir, fx, outputs, inputs));
 
     Path manifest = dir.resolve(RecisLayout.MANIFEST_JSON);
+    List<Table> fromHeaders = tablesFromHeaders(dir);
     List<Table> tables;
     String tablesFrom;
     if (Files.isRegularFile(manifest)) {
       tables = tablesFromManifest(manifest);
       tablesFrom = RecisLayout.MANIFEST_JSON;
     } else {
-      tables = tablesFromHeaders(dir);
+      tables = fromHeaders;
       tablesFrom = "*.safetensors headers (no " + RecisLayout.MANIFEST_JSON + ")";
     }
+    checks.add(TableCheck.of(dir, fx, fromHeaders, Files.isRegularFile(manifest) ? tables : null));
     return new ExportInspection(dir.toString(), modelName, createdAt, relative(dir, fx), outputs, inputs, tables,
         tablesFrom, files, checks);
   }
@@ -139,23 +141,28 @@ record ExportInspection(
     }
   }
 
-  private static Check torchScriptCheck(Path dir, Path fx) {
+  /**
+   * "torchscript": the one archive loads in libtorch; "sample": run on the batch of {@code
+   * inputs_dict.json} in {@code params_order.json} order, it gives {@code output_base.json}.
+   */
+  private static List<Check> torchScriptChecks(Path dir, Path fx, List<Output> outputs, List<Input> inputs) {
     List<Path> archives;
     try (Stream<Path> s = Files.list(fx)) {
       archives = s.filter(p -> p.getFileName().toString().endsWith(".pt")).sorted().toList();
     } catch (IOException e) {
-      return new Check("torchscript", false, "cannot list " + fx + ": " + e);
+      return List.of(new Check("torchscript", false, "cannot list " + fx + ": " + e));
     }
     if (archives.size() != 1) {
-      return new Check("torchscript", false,
-          relative(dir, fx) + " must hold exactly one TorchScript archive (*.pt), found " + archives.size());
+      return List.of(new Check("torchscript", false,
+          relative(dir, fx) + " must hold exactly one TorchScript archive (*.pt), found " + archives.size()));
     }
     Path archive = archives.get(0);
     try (ScriptModel m = ScriptModel.load(archive)) {
-      return new Check("torchscript", true, relative(dir, archive) + " loads in libtorch ("
+      Check loads = new Check("torchscript", true, relative(dir, archive) + " loads in libtorch ("
           + m.parameterNames().size() + " parameters)");
+      return List.of(loads, SampleCheck.of(dir, fx, archive, m, outputs, inputs));
     } catch (TorchScriptException e) {
-      return new Check("torchscript", false, relative(dir, archive) + ": " + e.getMessage());
+      return List.of(new Check("torchscript", false, relative(dir, archive) + ": " + e.getMessage()));
     }
   }
 
@@ -177,7 +184,7 @@ record ExportInspection(
     return List.copyOf(tables.values());
   }
 
-  private static List<Table> tablesFromHeaders(Path dir) {
+  static List<Table> tablesFromHeaders(Path dir) {
     Map<String, Table> tables = new TreeMap<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList()) {
@@ -221,7 +228,7 @@ record ExportInspection(
     }
   }
 
-  private static JsonNode readJson(Path file) {
+  static JsonNode readJson(Path file) {
     try {
       return JSON.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JacksonException e) {
@@ -231,13 +238,13 @@ record ExportInspection(
     }
   }
 
-  private static List<Long> longs(JsonNode array) {
+  static List<Long> longs(JsonNode array) {
     List<Long> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asLong()));
     return out;
   }
 
-  private static String relative(Path dir, Path p) {
+  static String relative(Path dir, Path p) {
     return dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
   }
 }

@@ -49,7 +49,11 @@ class ExportCommandsTest {
         .containsPattern("(?m)^  ok      manifest     1\\d files match recship-manifest\\.json")
         .containsPattern("(?m)^  ok      torchscript  fx_user_model/user_model\\.pt loads in libtorch")
         .containsPattern("(?m)^  ok      fg ")
-        .endsWith("ok: all 3 checks passed\n");
+        .containsPattern("(?m)^  ok      sample       fx_user_model/user_model\\.pt on inputs_dict\\.json \\(128 rows\\)"
+            + " gives output_base\\.json \\(2 outputs, max abs diff ")
+        .containsPattern("(?m)^  ok      tables       5 tables agree across the \\*\\.safetensors headers,"
+            + " torch_rank_weights_embs_table_multi_shard\\.json and fg\\.json \\(rows, dim\\)$")
+        .endsWith("ok: all 5 checks passed\n");
     assertThat(r.err()).isEmpty();
   }
 
@@ -65,7 +69,8 @@ class ExportCommandsTest {
     assertThat(item.path("dim").asInt()).isEqualTo(16);
     assertThat(item.path("rows").asLong()).isPositive();
     assertThat(j.path("files").findValuesAsText("path")).contains("fg.json", "fx_user_model/user_model.pt");
-    assertThat(j.path("checks").findValuesAsText("name")).containsExactly("manifest", "fg", "torchscript");
+    assertThat(j.path("checks").findValuesAsText("name"))
+        .containsExactly("manifest", "fg", "torchscript", "sample", "tables");
     assertThat(j.path("checks").findValues("ok")).allSatisfy(ok -> assertThat(ok.asBoolean()).isTrue());
   }
 
@@ -83,7 +88,52 @@ class ExportCommandsTest {
     assertThat(r.out())
         .containsPattern("(?m)^  FAILED  manifest     .*file 'model-000000-of-000001\\.safetensors' .*SHA-256")
         .containsPattern("(?m)^  ok      torchscript")
-        .endsWith("FAILED: 1 of 3 checks (manifest)\n");
+        .endsWith("FAILED: 1 of 5 checks (manifest)\n");
+  }
+
+  @Test
+  void inspectRunsTheArchiveOnTheSampleAndFailsWhenTheInputOrderIsWrong() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.writeString(copy.resolve("fx_user_model/params_order.json"), "[\"user\", \"item\", \"click_seq\"]");
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .containsPattern("(?m)^  FAILED  sample       fx_user_model/user_model\\.pt cannot run on inputs_dict\\.json in"
+            + " params_order\\.json order: ")
+        .containsPattern("(?m)^  ok      tables ");
+  }
+
+  @Test
+  void inspectFailsTheSampleCheckWhenOutputInfoListsAnOutputTheGraphDoesNotReturn() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Path info = copy.resolve("fx_user_model/output_info.json");
+    Files.writeString(info, Files.readString(info).replace("\"OutputNodes\": [",
+        "\"OutputNodes\": [{\"OutputNodeName\": \"extra\", \"dtype\": \"torch.float32\", \"shape\": [128, 1]},"));
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).containsPattern(
+        "(?m)^  FAILED  sample       fx_user_model/user_model\\.pt returns 2 outputs, output_info\\.json lists 3$");
+  }
+
+  @Test
+  void inspectFailsTheTablesCheckWhenTheRtpManifestDisagreesWithTheTableFiles() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Path manifest = copy.resolve("torch_rank_weights_embs_table_multi_shard.json");
+    JsonNode m = JSON.readTree(manifest.toFile());
+    String key = "user_id.embedding/part_0_1";
+    assertThat(m.has(key)).as("manifest keys %s", m.fieldNames()).isTrue();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) m.get(key)).put("dimension", 32);
+    JSON.writeValue(manifest.toFile(), m);
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).containsPattern("(?m)^  FAILED  tables       table 'user_id': torch_rank_weights_embs_table_multi_shard"
+        + "\\.json says \\d+ rows x 32, the \\*\\.safetensors files hold \\d+ x 16; export again from the checkpoint$");
   }
 
   @Test

@@ -1,0 +1,126 @@
+package io.recship.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.recship.cli.ExportInspection.Check;
+import io.recship.cli.ExportInspection.Input;
+import io.recship.cli.ExportInspection.Output;
+import io.recship.torchscript.ScriptModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The "sample" check of {@code recship inspect}: the archive, run on the batch of {@code
+ * inputs_dict.json} in {@code params_order.json} order, gives the outputs of {@code
+ * output_base.json}, as many and in the order {@code output_info.json} names them. One run ties
+ * the dense files together: a reordered input list, an output the graph does not return, or a
+ * sample from another model all fail it.
+ */
+final class SampleCheck {
+  /** torch.allclose-style tolerances; the archive ran on this batch at export time. */
+  private static final double ATOL = 1e-5;
+  private static final double RTOL = 1e-5;
+
+  private SampleCheck() {}
+
+  static Check of(Path dir, Path fx, Path archive, ScriptModel model, List<Output> outputs, List<Input> inputs) {
+    Path basePath = fx.resolve("output_base.json");
+    String name = ExportInspection.relative(dir, archive);
+    if (!Files.isRegularFile(basePath)) {
+      return new Check("sample", true, "not checked: " + ExportInspection.relative(dir, basePath)
+          + " is missing (older exports have none)");
+    }
+    JsonNode given = ExportInspection.readJson(fx.resolve("inputs_dict.json"));
+    JsonNode base = ExportInspection.readJson(basePath);
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      List<NDArray> args = new ArrayList<>();
+      long rows = -1;
+      for (Input in : inputs) {
+        JsonNode node = given.path(in.name());
+        if (!node.has("values")) {
+          return fail("inputs_dict.json has no values for input '" + in.name() + "' of params_order.json");
+        }
+        float[] values = floats(node.get("values"));
+        long[] shape = ExportInspection.longs(node.path("shape")).stream().mapToLong(Long::longValue).toArray();
+        if (new Shape(shape).size() != values.length) {
+          return fail("inputs_dict.json: input '" + in.name() + "' has " + values.length + " values for shape "
+              + ExportInspection.longs(node.path("shape")));
+        }
+        rows = shape.length == 0 ? 1 : shape[0];
+        NDArray arg = m.create(values, new Shape(shape));
+        // blocks are float32 in RecIS; anything else goes in with the dtype the file names
+        if (node.path("dtype").asText().equals("torch.int64")) {
+          arg = arg.toType(ai.djl.ndarray.types.DataType.INT64, false);
+        }
+        args.add(arg);
+      }
+      NDList got;
+      try {
+        got = model.forward(m, args);
+      } catch (RuntimeException e) {
+        return fail(name + " cannot run on inputs_dict.json in params_order.json order: " + e.getMessage());
+      }
+      if (got.size() != outputs.size()) {
+        return fail(name + " returns " + got.size() + " outputs, output_info.json lists " + outputs.size());
+      }
+      List<String> baseNames = new ArrayList<>();
+      base.fieldNames().forEachRemaining(baseNames::add);
+      List<String> infoNames = outputs.stream().map(Output::name).toList();
+      if (!baseNames.equals(infoNames)) {
+        return fail("output_base.json has outputs " + baseNames + ", output_info.json " + infoNames);
+      }
+      double maxDiff = 0;
+      for (int k = 0; k < got.size(); k++) {
+        float[] actual = got.get(k).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] expected = floats(base.get(infoNames.get(k)).path("values"));
+        if (actual.length != expected.length) {
+          return fail(name + " gives " + actual.length + " values for output '" + infoNames.get(k)
+              + "', output_base.json has " + expected.length);
+        }
+        for (int i = 0; i < actual.length; i++) {
+          double diff = Math.abs(actual[i] - expected[i]);
+          if (diff > ATOL + RTOL * Math.abs(expected[i])) {
+            return fail(String.format(Locale.ROOT, "output '%s' value %d: %s gives %s, output_base.json has %s",
+                infoNames.get(k), i, name, actual[i], expected[i]));
+          }
+          maxDiff = Math.max(maxDiff, diff);
+        }
+      }
+      return new Check("sample", true, String.format(Locale.ROOT,
+          "%s on inputs_dict.json (%d rows) gives output_base.json (%d outputs, max abs diff %.1e)",
+          name, rows, got.size(), maxDiff));
+    }
+  }
+
+  private static Check fail(String detail) {
+    return new Check("sample", false, detail);
+  }
+
+  /** Nested JSON arrays of numbers ({@code tensor.tolist()}), flattened row-major. */
+  private static float[] floats(JsonNode nested) {
+    List<JsonNode> leaves = new ArrayList<>();
+    collect(nested, leaves);
+    float[] out = new float[leaves.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) leaves.get(i).asDouble();
+    }
+    return out;
+  }
+
+  private static void collect(JsonNode n, List<JsonNode> leaves) {
+    if (n.isArray()) {
+      for (Iterator<JsonNode> it = n.elements(); it.hasNext(); ) {
+        collect(it.next(), leaves);
+      }
+    } else {
+      leaves.add(n);
+    }
+  }
+}
