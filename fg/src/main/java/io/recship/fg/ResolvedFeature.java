@@ -41,7 +41,8 @@ public final class ResolvedFeature {
       String[] parts = b.split(",", -1);
       boundaries = new double[parts.length];
       for (int i = 0; i < parts.length; i++) {
-        boundaries[i] = Double.parseDouble(parts[i].trim());
+        Double v = PyFloat.parse(parts[i]); // FG-BOUND refused anything else
+        boundaries[i] = v == null ? Double.NaN : v;
       }
     } else {
       boundaries = new double[0];

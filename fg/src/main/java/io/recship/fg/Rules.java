@@ -238,7 +238,8 @@ final class Rules {
             s.label + ": gen_val_type=" + val + " requires a positive integer embedding_dimension" + got + hint);
       }
     }
-    if (GenKeyType.BOUNDARY.fgName().equals(key)) {
+    // RecIS splits and float()s boundaries on every feature it keeps, not only boundary ones
+    if (GenKeyType.BOUNDARY.fgName().equals(key) || (f.get(Keys.BOUNDARIES) != null && !f.get(Keys.BOUNDARIES).isNull())) {
       checkBoundaries(s);
     }
   }
@@ -266,18 +267,17 @@ final class Rules {
       return;
     }
     String[] parts = b.textValue().split(",", -1);
-    double prev = Double.NEGATIVE_INFINITY;
+    Double prev = null;
     boolean ascending = true;
     for (String part : parts) {
-      double v;
-      try {
-        v = Double.parseDouble(part.trim());
-      } catch (NumberFormatException e) {
+      Double v = PyFloat.parse(part);
+      if (v == null) {
         fg(FG_BOUND, Severity.ERROR, s.fullName, ptr,
-            s.label + ": boundaries must be a comma-separated string of numbers, but '" + part + "' is not a number" + fix);
+            s.label + ": boundaries must be a comma-separated string of numbers, but '" + part
+                + "' is not a number to Python's float()" + fix);
         return;
       }
-      ascending &= v > prev;
+      ascending &= prev == null || v > prev;
       prev = v;
     }
     if (!ascending) {

@@ -294,6 +294,25 @@ class RuleCheckerTest {
   }
 
   @Test
+  void boundariesAreParsedWithPythonFloatSyntax() {
+    for (String javaOnly : List.of("\"1d,2f\"", "\"0x1p3,16\"")) {
+      assertThat(single("FG-BOUND", check(fg(bucketed(javaOnly)))).message()).as(javaOnly)
+          .contains("is not a number to Python's float()");
+    }
+    assertThat(check(fg(bucketed("\"-inf,1_0,20, 3e1 \"")))).isEmpty();
+  }
+
+  @Test
+  void boundariesOnAnyFeatureMustParseSinceRecisSplitsThemForEveryKeptFeature() {
+    Finding onRaw = single("FG-BOUND", check(fg(raw("price", "\"boundaries\": [0.0, 2.0]"))));
+    assertThat(onRaw.isError()).isTrue();
+    assertThat(onRaw.subject()).isEqualTo("price");
+    assertThat(single("FG-BOUND", check(fg(hashed("age", "\"boundaries\": \"young,old\"")))).message())
+        .contains("'young' is not a number");
+    assertThat(check(fg(hashed("age", "\"boundaries\": \"1,2\"")))).isEmpty();
+  }
+
+  @Test
   void aSequenceSubFeatureInAPlainBlockNeedsABlockNamedAfterItsSequence() {
     String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
     Finding f = single("MC-REF", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\"], \"raw_a\": [\"s_a\"]}")));
