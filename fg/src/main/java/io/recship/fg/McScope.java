@@ -37,16 +37,15 @@ final class McScope {
   /**
    * JSON pointers of the features and sequence groups RecIS drops: a plain feature no block
    * lists; a group neither named by a block nor listed by its bare name; a sub-feature whose
-   * prefixed name no block uses. A feature without a name stays in scope: RecIS needs the name
+   * sequence no block is named after, or whose prefixed name no block uses. A feature without a name stays in scope: RecIS needs the name
    * to filter it.
    */
   private static List<String> unusedPointers(FgIndex index, McConfig mc) {
     Set<String> used = new HashSet<>();
-    Set<String> keptGroups = new HashSet<>();
+    // MCParser.has_fea: a group is kept when a block is named after it or lists its bare name;
+    // has_seq_fea: a sub-feature only when a block is named after its sequence
+    Set<String> keptGroups = new HashSet<>(mc.blocks().keySet());
     mc.blocks().forEach((block, entries) -> {
-      if (index.sequences.containsKey(block)) {
-        keptGroups.add(block);
-      }
       for (String e : entries) {
         used.add(index.resolve(block, e));
         keptGroups.add(e);
@@ -54,7 +53,7 @@ final class McScope {
     });
     List<String> unused = new ArrayList<>();
     for (FgIndex.Slot s : index.slots) {
-      boolean kept = s.seq == null || keptGroups.contains(s.seq.sequenceName());
+      boolean kept = s.seq == null || mc.blocks().containsKey(s.seq.sequenceName());
       if (s.fullName != null && (!kept || !used.contains(s.fullName))) {
         unused.add(s.pointer);
       }

@@ -3,7 +3,6 @@ package io.recship.fg;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -421,12 +420,9 @@ final class Rules {
           + " map each block name to its features, like {\"user\": [\"user_id\"]}");
     }
     Map<String, String> shortToFull = null; // built on first miss only
-    // RecIS keeps a sequence group only when a block is named after it or lists its bare name
-    Set<String> keptGroups = new HashSet<>();
-    mc.blocks().forEach((block, entries) -> {
-      keptGroups.add(block);
-      keptGroups.addAll(entries);
-    });
+    // RecIS keeps a sequence sub-feature only when a block is named after its sequence
+    // (MCParser.has_seq_fea), wherever the sub-feature itself is listed
+    Set<String> keptGroups = mc.blocks().keySet();
     for (Map.Entry<String, List<String>> e : mc.blocks().entrySet()) {
       String block = e.getKey();
       String ptr = "/" + Json.escape(block);

@@ -32,7 +32,7 @@ class BucketCollisionsTest {
               "embedding_dimension": 4}]}
         ]}
         """.formatted(genderBuckets);
-    String mc = "{\"user\": [\"gender\", \"age\"], \"seq\": [\"clicks_item\"]}";
+    String mc = "{\"user\": [\"gender\", \"age\"], \"clicks\": [\"item\"]}";
     return FeatureGenerator.load(new ConfigSource("fg.json", fg), new ConfigSource("mc.json", mc),
         FgOptions.DEFAULT);
   }

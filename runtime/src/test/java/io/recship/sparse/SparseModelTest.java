@@ -157,11 +157,12 @@ class SparseModelTest {
 
   @Test
   void aSequenceSubFeatureListedByFullNameInAnotherBlockKeepsItsSteps() {
-    // RecIS allows a block named otherwise to list sequence sub-features by full name
+    // RecIS lets another block list sequence sub-features by full name, as long as a block is
+    // named after the sequence (MCParser.has_seq_fea)
     FeatureGenerator byFullName = FeatureGenerator.load(new ConfigSource("fg.json", FG),
         new ConfigSource("mc.json", """
             {"u": ["uid", "uid_m", "age", "price"], "t": ["tags", "tags_mean"],
-             "hist": ["seq_item", "seq_w"]}"""),
+             "seq": ["item", "w"], "hist": ["seq_item", "seq_w"]}"""),
         FgOptions.DEFAULT);
     SparseModel named = SparseModel.fromFg(fg());
     SparseModel other = SparseModel.fromFg(byFullName);
