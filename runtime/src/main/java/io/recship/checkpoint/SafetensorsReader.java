@@ -324,6 +324,29 @@ public final class SafetensorsReader implements Closeable {
     }
   }
 
+  /**
+   * Reads row {@code row} of a float32 tensor with {@code dim} values per row into {@code dst}:
+   * one positional read, for picking a few rows out of a big table.
+   */
+  public void readFloatRow(String key, int dim, long row, float[] dst) {
+    TensorInfo t = info(key, SafeDType.F32);
+    long rowBytes = (long) dim * Float.BYTES;
+    long pos = t.begin() + row * rowBytes;
+    if (row < 0 || pos + rowBytes > t.end()) {
+      throw new CheckpointException(file, key, "row " + row + " is outside the tensor (" + t.byteSize() / rowBytes
+          + " rows of " + dim + ").", "the checkpoint's ids and slots disagree; save it again.");
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) rowBytes).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      readFully(channel, buf, dataStart + pos);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          file, key, "cannot read tensor data: " + e, "the file may have been truncated after it was opened; save again.", e);
+    }
+    buf.flip();
+    buf.asFloatBuffer().get(dst, 0, dim);
+  }
+
   @Override
   public void close() {
     closeQuietly(channel);

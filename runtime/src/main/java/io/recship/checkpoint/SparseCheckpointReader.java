@@ -3,6 +3,9 @@ package io.recship.checkpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import it.unimi.dsi.fastutil.longs.Long2LongMap;
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongSet;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -265,6 +268,39 @@ public final class SparseCheckpointReader implements Closeable {
           consumer.accept(ids[next[0]++], row);
         }
       });
+    }
+  }
+
+  /**
+   * Calls {@code consumer} with the {@code slot} row of every id of {@code wanted} the table
+   * holds; ids it lacks are skipped. Streams only the ids and reads just those rows, so memory
+   * and I/O stay small whatever the table's size.
+   */
+  public void readRowsOf(String table, String slot, LongSet wanted, RowConsumer consumer) {
+    int dim = dim(table);
+    float[] row = new float[dim];
+    for (Part p : require(table)) {
+      String key = p.slotKeys().get(slot);
+      if (key == null) {
+        throw new CheckpointException(dir, table + "." + slot, "table '" + table + "' has no slot '" + slot + "' (it has "
+            + p.slotKeys().keySet() + ").", "load with the optimizer the checkpoint was saved with, or skip optimizer state.");
+      }
+      Long2LongMap rowOf = new Long2LongOpenHashMap();
+      long[] index = {0};
+      p.reader().readRows(p.idKey(), SafeDType.I64, 1, buf -> {
+        while (buf.remaining() >= Long.BYTES) {
+          long id = buf.getLong();
+          if (wanted.contains(id)) {
+            rowOf.put(id, index[0]);
+          }
+          index[0]++;
+        }
+      });
+      SafetensorsReader r = readerOf(readers, key);
+      for (Long2LongMap.Entry e : rowOf.long2LongEntrySet()) {
+        r.readFloatRow(key, dim, e.getLongValue(), row);
+        consumer.accept(e.getLongKey(), row);
+      }
     }
   }
 

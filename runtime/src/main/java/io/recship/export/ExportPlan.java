@@ -248,12 +248,12 @@ public final class ExportPlan {
      * Export tables with only ids and embeddings, without optimizer slots (RecIS {@code
      * filter_sparse_opt}, default false).
      *
-     * <p>The tables are streamed from {@code ckptDir} to the export without being loaded into the
-     * model (RecIS loads them first), so the heap stays small whatever their size. The sample
-     * batch ({@code inputs_dict.json}, {@code output_base.json}) is therefore computed with the
-     * tables of the model given to the exporter, in both modes, as in RecIS' copy mode: when
-     * exporting from another job than the training, load the checkpoint into the model first
-     * (e.g. {@code trainer.load(ckptDir)}) so that batch matches the shipped tables.
+     * <p>As in RecIS, the trace batch ({@code inputs_dict.json}, {@code output_base.json}) then
+     * uses the checkpoint's rows, not the tables of the model passed in; RecIS loads the tables
+     * for that, RecShip reads only the rows the batch uses, so the heap stays small whatever the
+     * tables' size, and the model is not changed. In copy mode (the default), as in RecIS, the
+     * batch uses the model's own tables: when exporting from another job than the training, load
+     * the checkpoint into the model first (e.g. {@code trainer.load(ckptDir)}).
      */
     public Builder filterSparseOpt(boolean b) {
       this.filterSparseOpt = b;

@@ -1,11 +1,21 @@
 package io.recship.export;
 
+import io.recship.checkpoint.CheckpointException;
+import io.recship.checkpoint.RecisLayout;
+import io.recship.checkpoint.SparseCheckpointReader;
 import io.recship.data.Batch;
 import io.recship.data.Dataset;
+import io.recship.fg.FeatureGenerator;
+import io.recship.sparse.EmbeddingTable;
 import io.recship.sparse.SparseModel;
 import io.recship.sparse.SparseOutput;
 import io.recship.tensor.Blocks;
+import io.recship.tensor.TensorScope;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import it.unimi.dsi.fastutil.longs.LongSet;
+import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs an export: RecIS' {@code Exporter.export()} steps (prepare, export sparse, export dense,
@@ -34,7 +44,7 @@ public final class Exporter {
             plan.modelName(),
             sparse.featureGenerator(),
             sparse.splitSeq(),
-            traceBlocks(sparse, plan.dataset()),
+            traceBlocks(sparse, plan.dataset(), plan.filterSparseOpt() ? plan.ckptDir() : null),
             plan.dense(),
             plan.forward(),
             plan.outputNames(),
@@ -53,9 +63,11 @@ public final class Exporter {
 
   /**
    * RecIS' {@code sparse_model(next(iter(dataset)))}, in eval mode so the export neither adds
-   * rows to the tables nor records gradients; the mode is restored afterwards.
+   * rows to the tables nor records gradients; the mode is restored afterwards. With {@code
+   * tablesFrom} (filter mode), the rows come from that checkpoint instead of the model's tables,
+   * as RecIS loads them before tracing ({@link #withCheckpointRows}).
    */
-  static Supplier<Blocks> traceBlocks(SparseModel sparse, Dataset dataset) {
+  static Supplier<Blocks> traceBlocks(SparseModel sparse, Dataset dataset, @Nullable Path tablesFrom) {
     return () -> {
       Batch first;
       try (Dataset.BatchIterator it = dataset.iterator()) {
@@ -83,7 +95,8 @@ public final class Exporter {
       boolean wasTraining = sparse.isTraining();
       sparse.eval();
       try {
-        SparseOutput out = sparse.forward(first);
+        SparseOutput out = tablesFrom == null ? sparse.forward(first)
+            : withCheckpointRows(sparse, first, tablesFrom);
         if (out.isSplit()) {
           throw new ExportException(
               ExportException.Step.EXPORT_DENSE,
@@ -98,5 +111,39 @@ public final class Exporter {
         }
       }
     };
+  }
+
+  /**
+   * The sparse output of {@code batch} with the embedding rows of {@code ckptDir}, without loading
+   * its tables (they may not fit in memory): a throwaway sparse model learns which ids the batch
+   * uses, reads just those rows from the checkpoint, and runs in eval mode, so ids the checkpoint
+   * lacks give zero rows, as a miss does online. {@code sparse} itself is not touched.
+   */
+  private static SparseOutput withCheckpointRows(SparseModel sparse, Batch batch, Path ckptDir) {
+    FeatureGenerator fg = sparse.featureGenerator();
+    SparseModel ids = SparseModel.fromFg(fg, sparse.splitSeq(), 0);
+    try (TensorScope s = TensorScope.open()) {
+      ids.forward(batch); // training mode: one row per id the batch uses
+    }
+    SparseModel fromCheckpoint = SparseModel.fromFg(fg, sparse.splitSeq(), 0).eval();
+    try (SparseCheckpointReader ckpt = SparseCheckpointReader.open(ckptDir)) {
+      for (EmbeddingTable t : ids.tables().values()) {
+        if (!ckpt.hasTable(t.sharedName())) {
+          throw new ExportException(ExportException.Step.EXPORT_DENSE, "checkpoint " + ckptDir
+              + " has no table '" + t.sharedName() + "', which the FG looks up (it has " + ckpt.tables()
+              + "); export from the checkpoint this FG was trained with");
+        }
+        LongSet wanted = new LongOpenHashSet(t.size());
+        for (int r = 0; r < t.size(); r++) {
+          wanted.add(t.id(r));
+        }
+        ckpt.readRowsOf(t.sharedName(), RecisLayout.EMBEDDING_SLOT, wanted,
+            fromCheckpoint.table(t.sharedName())::put);
+      }
+    } catch (CheckpointException e) {
+      throw new ExportException(ExportException.Step.EXPORT_DENSE,
+          "cannot read the trace batch's rows from the checkpoint: " + e.getMessage(), e);
+    }
+    return fromCheckpoint.forward(batch);
   }
 }

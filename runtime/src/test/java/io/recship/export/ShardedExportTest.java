@@ -307,6 +307,38 @@ class ShardedExportTest {
   }
 
   @Test
+  void filterModeTracesWithTheCheckpointsRowsNotTheTablesOfTheModelPassedIn() throws IOException {
+    SparseModel fresh = SparseModel.fromFg(fg); // an export job that never loaded the checkpoint
+    List<Map<String, Object>> rows = samples(64, 3);
+    Dataset ds = Dataset.inMemory(Schema.fromFg(fg), rows).batchSize(64).build();
+    Path out = tmp.resolve("export");
+    Exporter.export(ExportPlan.builder("TinyModel", fresh, dense, dense::forward, List.of("ctr", "cvr"))
+        .dataset(ds).ckptDir(ckpt).exportDir(out).environment(Map.of()).filterSparseOpt(true).build());
+
+    // the sample holds what the checkpoint's tables (the model it was written from) give
+    com.fasterxml.jackson.databind.JsonNode inputs =
+        new ObjectMapper().readTree(out.resolve("fx_user_model/inputs_dict.json").toFile());
+    sparse.eval();
+    try (TensorScope s = TensorScope.open()) {
+      var expected = sparse.forward(Batch.of(Schema.fromFg(fg), new ArrayList<>(rows))).blocks();
+      for (String block : List.of("user", "item")) {
+        float[] want = expected.get(block).toFloatArray();
+        List<Float> got = new ArrayList<>();
+        inputs.get(block).get("values").forEach(r -> r.forEach(v -> got.add((float) v.asDouble())));
+        assertThat(got).as(block).hasSize(want.length);
+        for (int i = 0; i < want.length; i++) {
+          assertThat(got.get(i)).as("%s value %d", block, i).isEqualTo(want[i]);
+        }
+        assertThat(got).as("a sample of real rows, not zeros").anySatisfy(v -> assertThat(v).isNotZero());
+      }
+    } finally {
+      sparse.train();
+    }
+    assertThat(fresh.tables().values()).as("the model passed in is not touched")
+        .allSatisfy(t -> assertThat(t.size()).isZero());
+  }
+
+  @Test
   void filteredShardedExportEqualsTheFilteredSingleRankExport() throws IOException {
     Path out = tmp.resolve("export");
     ExportResult one = Exporter.export(plan(out).filterSparseOpt(true).shardRank(1).shardCount(2).build());
