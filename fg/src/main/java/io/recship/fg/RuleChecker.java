@@ -67,12 +67,12 @@ public final class RuleChecker {
     McConfig m = mc == null ? null : options.lowerCase() ? Lowering.lower(mc) : mc;
     Rules rules = new Rules(f.sourceName(), m == null ? "mc.json" : m.sourceName(), options, sets);
     FgIndex index = new FgIndex(f, FgIndex.pointersOf(f), Collections.newSetFromMap(new IdentityHashMap<>()));
-    rules.checkFg(index, true);
+    McScope scope = m == null ? McScope.ALL : McScope.of(index, m);
+    rules.checkFg(index, true, scope);
     if (m != null) {
       rules.checkMc(index, m, Set.of(), false);
     }
-    List<Finding> out = new ArrayList<>(m == null ? rules.fgFindings
-        : McScope.downgradeUnused(rules.fgFindings, index, m));
+    List<Finding> out = new ArrayList<>(scope.downgrade(rules.fgFindings));
     out.addAll(rules.mcFindings);
     return List.copyOf(out);
   }
@@ -111,11 +111,15 @@ public final class RuleChecker {
   static Rules run(FgParser.ParsedFg pf, FgParser.@Nullable ParsedMc pm, FgOptions options, Set<RuleSet> sets) {
     Rules rules = new Rules(pf.config().sourceName(), pm == null ? "mc.json" : pm.config().sourceName(), options, sets);
     FgIndex index = new FgIndex(pf.config(), pf.pointers(), pf.mistyped());
-    rules.checkFg(index, pf.hasFeaturesKey());
+    rules.checkFg(index, pf.hasFeaturesKey(), scope(index, pm));
     if (pm != null) {
       rules.checkMc(index, pm.config(), pm.malformedBlocks(), topLevelMalformed(pm));
     }
     return rules;
+  }
+
+  private static McScope scope(FgIndex index, FgParser.@Nullable ParsedMc pm) {
+    return pm == null || topLevelMalformed(pm) ? McScope.ALL : McScope.of(index, pm.config());
   }
 
   /**
@@ -125,10 +129,7 @@ public final class RuleChecker {
   static List<Finding> fgFindings(FgParser.ParsedFg pf, FgParser.@Nullable ParsedMc pm, Rules rules) {
     List<Finding> all = new ArrayList<>(pf.problems());
     all.addAll(rules.fgFindings);
-    if (pm == null || topLevelMalformed(pm)) {
-      return all;
-    }
-    return McScope.downgradeUnused(all, new FgIndex(pf.config(), pf.pointers(), pf.mistyped()), pm.config());
+    return scope(new FgIndex(pf.config(), pf.pointers(), pf.mistyped()), pm).downgrade(all);
   }
 
   private static boolean topLevelMalformed(FgParser.ParsedMc pm) {

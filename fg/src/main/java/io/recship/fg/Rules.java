@@ -73,7 +73,8 @@ final class Rules {
 
   // ---- fg.json ---------------------------------------------------------------------------------
 
-  void checkFg(FgIndex index, boolean hasFeaturesKey) {
+  /** @param scope which features RecIS parses: the others take no part in name checks */
+  void checkFg(FgIndex index, boolean hasFeaturesKey, McScope scope) {
     if (structural && !hasFeaturesKey) {
       fg(FG_REQ, Severity.ERROR, null, "/features",
           "fg.json has no \"features\" list; RecIS reads only that key: add \"features\": [ ...feature objects... ]");
@@ -92,7 +93,9 @@ final class Rules {
       }
       if (structural) {
         checkFeature(s);
-        checkNames(s, seen, sharedFirst);
+        if (!scope.isUnused(s)) {
+          checkNames(s, seen, sharedFirst);
+        }
       }
       if (rtp) {
         checkRtp(s);

@@ -113,6 +113,41 @@ class RuleCheckerTest {
   }
 
   @Test
+  void anUnusedSequenceGroupStillNeedsItsNamesSinceRecisReadsThemBeforeFiltering() {
+    String noName = "{\"sequence_name\": \"s\", \"sequence_length\": 5, \"features\": [" + hashed("x") + "]}";
+    Finding f = single("FG-REQ", RuleChecker.check(fg(hashed("x"), noName), ONE_BLOCK_X, FgOptions.DEFAULT, RuleSet.recis()));
+    assertThat(f.severity()).isEqualTo(Severity.ERROR);
+    assertThat(f.pointer()).isEqualTo("/features/1/feature_name");
+  }
+
+  @Test
+  void aGroupIsKeptOnlyByItsBareNameOrItsBlockNotByAPrefixedEntry() {
+    // block "s" lists 'x', which means s_x: group 'x' is not used, so its missing length only warns
+    String s = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 5, \"features\": [" + hashed("x") + "]}";
+    String x = "{\"feature_name\": \"x\", \"sequence_name\": \"x\", \"features\": [" + hashed("z") + "]}";
+    List<Finding> findings = RuleChecker.check(fg(hashed("a"), s, x), mc("{\"u\": [\"a\"], \"s\": [\"x\"]}"),
+        FgOptions.DEFAULT, RuleSet.recis());
+    assertThat(findings).as("findings %s", findings).noneMatch(Finding::isError);
+    assertThat(single("FG-REQ", findings).subject()).isEqualTo("x");
+  }
+
+  @Test
+  void anUnusedFeatureTakesNoPartInSharedNameChecks() {
+    List<Finding> findings = RuleChecker.check(
+        fg(hashed("b", "\"shared_name\": \"t\", \"embedding_dimension\": 16"), hashed("a", "\"shared_name\": \"t\"")),
+        mc("{\"u\": [\"a\"]}"), FgOptions.DEFAULT, RuleSet.recis());
+    assertThat(findings).as("findings %s", findings).isEmpty();
+  }
+
+  @Test
+  void anUnusedFeatureWhoseNameIsNotAStringOnlyWarns() {
+    String numbered = "{\"feature_name\": 5, \"feature_type\": \"id_feature\", \"value_type\": \"String\","
+        + " \"gen_key_type\": \"hash\", \"hash_bucket_size\": 10, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 8}";
+    List<Finding> findings = RuleChecker.check(fg(hashed("x"), numbered), ONE_BLOCK_X, FgOptions.DEFAULT, RuleSet.recis());
+    assertThat(findings).as("findings %s", findings).isNotEmpty().noneMatch(Finding::isError);
+  }
+
+  @Test
   void featureGeneratorLoadsAnFgWithBrokenFeaturesMcDoesNotUse() {
     FeatureGenerator gen = FeatureGenerator.load(fg(hashed("x"), LEGACY_MOD, LEGACY_NO_KEY_TYPE), ONE_BLOCK_X,
         FgOptions.DEFAULT);
