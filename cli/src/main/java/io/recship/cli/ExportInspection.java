@@ -178,6 +178,9 @@ record ExportInspection(
       List<Long> shape = longs(v.path("shape"));
       long rows = shape.isEmpty() ? 0 : shape.get(0);
       long dim = v.path("dimension").asLong(shape.size() > 1 ? shape.get(1) : 0);
+      if (shape.size() > 1 && shape.get(1) != dim) {
+        dim = -1; // "dimension" and the shape disagree: the tables check reports the entry
+      }
       tables.merge(key.sharedName(), new Table(key.sharedName(), rows, dim, v.path("dtype").asText("?")),
           (a, b) -> new Table(a.name(), a.rows() + b.rows(), a.dim(), a.dtype()));
     });
@@ -193,7 +196,7 @@ record ExportInspection(
           if (key == null || !key.slot().equals(RecisLayout.EMBEDDING_SLOT) || t.rank() != 2) {
             continue;
           }
-          tables.merge(key.sharedName(), new Table(key.sharedName(), t.dim(0), t.dim(1), t.dtype().toString()),
+          tables.merge(key.sharedName(), new Table(key.sharedName(), t.dim(0), t.dim(1), t.dtype().torchName()),
               (a, b) -> new Table(a.name(), a.rows() + b.rows(), a.dim(), a.dtype()));
         }
       }

@@ -34,21 +34,30 @@ final class SampleCheck {
     Path basePath = fx.resolve("output_base.json");
     String name = ExportInspection.relative(dir, archive);
     if (!Files.isRegularFile(basePath)) {
-      return new Check("sample", true, "not checked: " + ExportInspection.relative(dir, basePath)
-          + " is missing (older exports have none)");
+      return fail(ExportInspection.relative(dir, basePath) + " is missing, so the archive's scores cannot be"
+          + " checked; export again");
     }
     JsonNode given = ExportInspection.readJson(fx.resolve("inputs_dict.json"));
     JsonNode base = ExportInspection.readJson(basePath);
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       List<NDArray> args = new ArrayList<>();
       long rows = -1;
-      for (Input in : inputs) {
+      for (int pos = 0; pos < inputs.size(); pos++) {
+        Input in = inputs.get(pos);
+        if (in.idx() != pos) {
+          return fail("inputs_dict_lite.json gives input '" + in.name() + "' idx " + in.idx() + ", but it is argument "
+              + pos + " in params_order.json");
+        }
         JsonNode node = given.path(in.name());
         if (!node.has("values")) {
           return fail("inputs_dict.json has no values for input '" + in.name() + "' of params_order.json");
         }
         float[] values = floats(node.get("values"));
         long[] shape = ExportInspection.longs(node.path("shape")).stream().mapToLong(Long::longValue).toArray();
+        if (!ExportInspection.longs(node.path("shape")).equals(in.shape())) {
+          return fail("input '" + in.name() + "': inputs_dict.json says shape " + ExportInspection.longs(node.path("shape"))
+              + ", inputs_dict_lite.json " + in.shape());
+        }
         if (new Shape(shape).size() != values.length) {
           return fail("inputs_dict.json: input '" + in.name() + "' has " + values.length + " values for shape "
               + ExportInspection.longs(node.path("shape")));
@@ -78,15 +87,33 @@ final class SampleCheck {
       }
       double maxDiff = 0;
       for (int k = 0; k < got.size(); k++) {
+        String out = infoNames.get(k);
+        List<Long> shape = new ArrayList<>();
+        for (long d : got.get(k).getShape().getShape()) {
+          shape.add(d);
+        }
+        JsonNode expectedNode = base.get(out);
+        if (!shape.equals(ExportInspection.longs(expectedNode.path("shape")))
+            || !shape.equals(outputs.get(k).shape())) {
+          return fail(String.format(Locale.ROOT, "output '%s': %s gives shape %s, output_base.json says %s,"
+              + " output_info.json %s", out, name, shape, ExportInspection.longs(expectedNode.path("shape")),
+              outputs.get(k).shape()));
+        }
+        if (!outputs.get(k).dtype().equals(torchName(got.get(k))) || !expectedNode.path("dtype").asText().equals(torchName(got.get(k)))) {
+          return fail(String.format(Locale.ROOT, "output '%s': %s gives %s, output_info.json says %s,"
+              + " output_base.json %s", out, name, torchName(got.get(k)), outputs.get(k).dtype(),
+              expectedNode.path("dtype").asText()));
+        }
         float[] actual = got.get(k).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-        float[] expected = floats(base.get(infoNames.get(k)).path("values"));
+        float[] expected = floats(expectedNode.path("values"));
         if (actual.length != expected.length) {
-          return fail(name + " gives " + actual.length + " values for output '" + infoNames.get(k)
+          return fail(name + " gives " + actual.length + " values for output '" + out
               + "', output_base.json has " + expected.length);
         }
         for (int i = 0; i < actual.length; i++) {
           double diff = Math.abs(actual[i] - expected[i]);
-          if (diff > ATOL + RTOL * Math.abs(expected[i])) {
+          // written so that NaN on either side fails: a sample of NaNs checks nothing
+          if (!(diff <= ATOL + RTOL * Math.abs(expected[i]))) {
             return fail(String.format(Locale.ROOT, "output '%s' value %d: %s gives %s, output_base.json has %s",
                 infoNames.get(k), i, name, actual[i], expected[i]));
           }
@@ -97,6 +124,19 @@ final class SampleCheck {
           "%s on inputs_dict.json (%d rows) gives output_base.json (%d outputs, max abs diff %.1e)",
           name, rows, got.size(), maxDiff));
     }
+  }
+
+  /** PyTorch's dtype name, as the export's JSON files write it. */
+  private static String torchName(NDArray a) {
+    return switch (a.getDataType()) {
+      case FLOAT32 -> "torch.float32";
+      case FLOAT64 -> "torch.float64";
+      case FLOAT16 -> "torch.float16";
+      case INT64 -> "torch.int64";
+      case INT32 -> "torch.int32";
+      case BOOLEAN -> "torch.bool";
+      default -> "torch." + a.getDataType().name().toLowerCase(Locale.ROOT);
+    };
   }
 
   private static Check fail(String detail) {

@@ -38,9 +38,14 @@ final class TableCheck {
         Table s = stored.get(name);
         if (s == null) {
           problems.add("table '" + name + "' is in " + MANIFEST + " but in no *.safetensors file");
+        } else if (t.dim() < 0) {
+          problems.add("table '" + name + "': " + MANIFEST + " gives a \"dimension\" that differs from its \"shape\"");
         } else if (s.rows() != t.rows() || s.dim() != t.dim()) {
           problems.add("table '" + name + "': " + MANIFEST + " says " + t.rows() + " rows x " + t.dim()
               + ", the *.safetensors files hold " + s.rows() + " x " + s.dim());
+        } else if (!s.dtype().equals(t.dtype())) {
+          problems.add("table '" + name + "': " + MANIFEST + " says dtype " + t.dtype()
+              + ", the *.safetensors files hold " + s.dtype());
         }
       });
       stored.keySet().stream().filter(n -> !listed.containsKey(n))

@@ -92,7 +92,7 @@ class ExportCommandsTest {
   }
 
   @Test
-  void inspectRunsTheArchiveOnTheSampleAndFailsWhenTheInputOrderIsWrong() throws IOException {
+  void inspectFailsTheSampleCheckWhenTheInputOrderIsWrong() throws IOException {
     Path copy = copyOf(demo.exportDir());
     Files.writeString(copy.resolve("fx_user_model/params_order.json"), "[\"user\", \"item\", \"click_seq\"]");
 
@@ -100,9 +100,33 @@ class ExportCommandsTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out())
-        .containsPattern("(?m)^  FAILED  sample       fx_user_model/user_model\\.pt cannot run on inputs_dict\\.json in"
-            + " params_order\\.json order: ")
+        .containsPattern("(?m)^  FAILED  sample       inputs_dict_lite\\.json gives input 'user' idx 2, but it is"
+            + " argument 0 in params_order\\.json$")
         .containsPattern("(?m)^  ok      tables ");
+
+    // with idx rewritten to match, the archive itself refuses the inputs in that order
+    Path lite = copy.resolve("fx_user_model/inputs_dict_lite.json");
+    Files.writeString(lite, Files.readString(lite).replace("\"idx\":0", "\"idx\":X").replace("\"idx\":2", "\"idx\":0")
+        .replace("\"idx\":X", "\"idx\":2"));
+    assertThat(Cli.run("inspect", copy.toString()).out())
+        .containsPattern("(?m)^  FAILED  sample       fx_user_model/user_model\\.pt cannot run on inputs_dict\\.json in"
+            + " params_order\\.json order: ");
+  }
+
+  @Test
+  void inspectFailsTheSampleCheckOnNanScoresAndOnAnIdxThatIsNotTheArgumentPosition() throws IOException {
+    Path nan = copyOf(demo.exportDir());
+    Path base = nan.resolve("fx_user_model/output_base.json");
+    // a quoted "NaN" stays valid JSON, and Jackson reads it as the number
+    Files.writeString(base, Files.readString(base).replaceAll("\\[\\[[-0-9.eE]+\\]", "[[\"NaN\"]"));
+    assertThat(Cli.run("inspect", nan.toString()).out())
+        .containsPattern("(?m)^  FAILED  sample       output 'ctr' value 0: .* output_base\\.json has NaN$");
+
+    Path idx = copyOf(demo.exportDir(), "idx");
+    Path lite = idx.resolve("fx_user_model/inputs_dict_lite.json");
+    Files.writeString(lite, Files.readString(lite).replace("\"idx\":0", "\"idx\":9"));
+    assertThat(Cli.run("inspect", idx.toString()).out()).containsPattern(
+        "(?m)^  FAILED  sample       inputs_dict_lite\\.json gives input 'click_seq' idx 9, but it is argument 0");
   }
 
   @Test
@@ -126,7 +150,9 @@ class ExportCommandsTest {
     JsonNode m = JSON.readTree(manifest.toFile());
     String key = "user_id.embedding/part_0_1";
     assertThat(m.has(key)).as("manifest keys %s", m.fieldNames()).isTrue();
-    ((com.fasterxml.jackson.databind.node.ObjectNode) m.get(key)).put("dimension", 32);
+    com.fasterxml.jackson.databind.node.ObjectNode entry = (com.fasterxml.jackson.databind.node.ObjectNode) m.get(key);
+    entry.put("dimension", 32);
+    ((com.fasterxml.jackson.databind.node.ArrayNode) entry.get("shape")).set(1, 32);
     JSON.writeValue(manifest.toFile(), m);
 
     Cli r = Cli.run("inspect", copy.toString());
@@ -302,7 +328,11 @@ class ExportCommandsTest {
   }
 
   private Path copyOf(Path dir) throws IOException {
-    Path target = tmp.resolve("copy");
+    return copyOf(dir, "copy");
+  }
+
+  private Path copyOf(Path dir, String name) throws IOException {
+    Path target = tmp.resolve(name);
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.toList()) {
         Path t = target.resolve(dir.relativize(p).toString());

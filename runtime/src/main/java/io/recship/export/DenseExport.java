@@ -90,6 +90,12 @@ final class DenseExport {
           t.inputNames(),
           t.droppedInputs().isEmpty() ? "" : " (no output uses " + t.droppedInputs() + ": dropped)",
           t.outputNames());
+      requireFinite(t.traceInputs().asMap(), "block");
+      Map<String, Tensor> outputs = new LinkedHashMap<>();
+      for (int i = 0; i < plan.outputNames().size() && i < t.eagerOutputs().size(); i++) {
+        outputs.put(plan.outputNames().get(i), t.eagerOutputs().get(i));
+      }
+      requireFinite(outputs, "output");
       try {
         t.writeTo(archive);
         // RecIS writes output_info.json before comparing, so a failed validation still shows it
@@ -129,6 +135,30 @@ final class DenseExport {
           ExportException.Step.EXPORT_DENSE,
           "cannot trace the @ExportOutput method of " + plan.modelName() + ": " + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * The sample files and the archive check need finite numbers: JSON has none for NaN and
+   * infinity, and RecIS' {@code allclose} fails on them.
+   */
+  private static void requireFinite(Map<String, Tensor> tensors, String what) {
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      if (e.getValue().dtype() != io.recship.tensor.DType.FLOAT32) {
+        continue;
+      }
+      float[] v = e.getValue().toFloatArray();
+      long width = v.length / Math.max(1, e.getValue().size(0));
+      for (int i = 0; i < v.length; i++) {
+        if (!Float.isFinite(v[i])) {
+          throw new ExportException(
+              ExportException.Step.EXPORT_DENSE,
+              what + " '" + e.getKey() + "' of the trace batch holds " + v[i] + " in row " + i / Math.max(1, width)
+                  + " (the first batch of the export dataset); the sample files cannot hold it and the"
+                  + " export check cannot compare it. Check that row's raw values (a number beyond"
+                  + " float32, ~3.4e38, becomes infinity), or the dense weights");
+        }
+      }
     }
   }
 

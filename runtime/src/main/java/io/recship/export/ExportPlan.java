@@ -251,7 +251,8 @@ public final class ExportPlan {
      * <p>As in RecIS, the trace batch ({@code inputs_dict.json}, {@code output_base.json}) then
      * uses the checkpoint's rows, not the tables of the model passed in; RecIS loads the tables
      * for that, RecShip reads only the rows the batch uses, so the heap stays small whatever the
-     * tables' size, and the model is not changed. In copy mode (the default), as in RecIS, the
+     * tables' size, and the sparse model is not changed (the dense weights are loaded from the
+     * checkpoint in both modes, as in RecIS). In copy mode (the default), as in RecIS, the
      * batch uses the model's own tables: when exporting from another job than the training, load
      * the checkpoint into the model first (e.g. {@code trainer.load(ckptDir)}).
      */

@@ -133,6 +133,11 @@ public final class Exporter {
               + " has no table '" + t.sharedName() + "', which the FG looks up (it has " + ckpt.tables()
               + "); export from the checkpoint this FG was trained with");
         }
+        if (ckpt.dim(t.sharedName()) != t.dim()) {
+          throw new ExportException(ExportException.Step.EXPORT_DENSE, "checkpoint " + ckptDir + ": table '"
+              + t.sharedName() + "' has dim " + ckpt.dim(t.sharedName()) + " but the FG gives it embedding_dimension "
+              + t.dim() + "; export with the fg.json the checkpoint was trained with");
+        }
         LongSet wanted = new LongOpenHashSet(t.size());
         for (int r = 0; r < t.size(); r++) {
           wanted.add(t.id(r));

@@ -126,6 +126,22 @@ class ExportPipelineTest {
     assertThat(r.files()).isEqualTo(m.files());
   }
 
+  @Test
+  void aTraceBatchWithAnInfiniteValueFailsNamingTheBlockAndRowAndPublishesNothing() {
+    Path out = tmp.resolve("export");
+    try (TensorScope s = TensorScope.open()) {
+      Blocks b = TinyModel.blocks(7, 10);
+      float[] user = b.get("user").toFloatArray();
+      user[2 * 6 + 1] = Float.POSITIVE_INFINITY; // row 2: a raw value beyond float32
+      Map<String, Tensor> m = new java.util.LinkedHashMap<>(b.asMap());
+      m.put("user", Tensor.of(user, 10, 6));
+      assertThatThrownBy(() -> ExportRun.run(job(out, false, Blocks.of(m))))
+          .isInstanceOf(ExportException.class)
+          .hasMessageContaining("block 'user' of the trace batch holds Infinity in row 2");
+    }
+    assertThat(out).doesNotExist();
+  }
+
   /** The §4.3 schemas, parsed and checked key by key. */
   static void assertRecisSchemas(Path out, int traceRows) throws IOException {
     Path fx = out.resolve("fx_user_model");

@@ -339,6 +339,29 @@ class ShardedExportTest {
   }
 
   @Test
+  void filterModeRefusesACheckpointWhoseTableDimsDifferFromTheFg() throws IOException {
+    // same block widths (user 2 + 4 = 6), so the dense state loads; the tables do not match
+    String changed = Files.readString(Path.of("src/test/resources/io/recship/export/fg.json"))
+        .replace("\"embedding_dimension\": 4, \"x_team_note\"", "\"embedding_dimension\": 2, \"x_team_note\"")
+        .replace("\"hash_bucket_size\": 10,\n     \"gen_val_type\": \"lookup\", \"embedding_dimension\": 2",
+            "\"hash_bucket_size\": 10,\n     \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4");
+    FeatureGenerator other = FeatureGenerator.load(new io.recship.fg.ConfigSource("fg.json", changed),
+        io.recship.fg.ConfigSource.read(Path.of("src/test/resources/io/recship/export/mc.json")),
+        io.recship.fg.FgOptions.DEFAULT);
+    assertThat(other.feature("user_id").embeddingDimension()).isEqualTo(2);
+    SparseModel model = SparseModel.fromFg(other);
+    Dataset ds = Dataset.inMemory(Schema.fromFg(other), samples(64, 3)).batchSize(64).build();
+    Path out = tmp.resolve("export");
+    assertThatThrownBy(() -> Exporter.export(
+            ExportPlan.builder("TinyModel", model, dense, dense::forward, List.of("ctr", "cvr"))
+                .dataset(ds).ckptDir(ckpt).exportDir(out).environment(Map.of()).filterSparseOpt(true).build()))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("table 'gender' has dim 2 but the FG gives it embedding_dimension 4")
+        .hasMessageContaining("export with the fg.json the checkpoint was trained with");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void filteredShardedExportEqualsTheFilteredSingleRankExport() throws IOException {
     Path out = tmp.resolve("export");
     ExportResult one = Exporter.export(plan(out).filterSparseOpt(true).shardRank(1).shardCount(2).build());
