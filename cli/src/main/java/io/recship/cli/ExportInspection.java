@@ -110,7 +110,7 @@ record ExportInspection(
       checks.add(new Check("manifest", false, e.getMessage()));
       files = listFiles(dir);
     }
-    checks.add(fgCheck(dir, fx));
+    checks.add(fgCheck(dir, fx, inputs));
     checks.addAll(torchScriptChecks(dir, fx, outputs, inputs));
 
     Path manifest = dir.resolve(RecisLayout.MANIFEST_JSON);
@@ -129,12 +129,26 @@ record ExportInspection(
         tablesFrom, files, checks);
   }
 
-  private static Check fgCheck(Path dir, Path fx) {
+  /** The FG loads, and gives every graph input the shape {@code inputs_dict_lite.json} records. */
+  private static Check fgCheck(Path dir, Path fx, List<Input> inputs) {
     try {
       FeatureGenerator fg = FeatureGenerator.load(ConfigSource.read(dir.resolve("fg.json")),
           ConfigSource.read(fx.resolve("input_columns.json")), FgOptions.DEFAULT);
+      Map<String, List<Long>> blockShapes = new TreeMap<>();
+      fg.blocks().forEach(b -> blockShapes.put(b.name(), java.util.Arrays.stream(b.shape()).boxed().toList()));
+      for (Input in : inputs) {
+        List<Long> perRow = in.shape().isEmpty() ? List.of() : in.shape().subList(1, in.shape().size());
+        if (!blockShapes.containsKey(in.name())) {
+          return new Check("fg", false, "graph input '" + in.name() + "' is no block of " + relative(dir, fx)
+              + "/input_columns.json (it has " + blockShapes.keySet() + ")");
+        }
+        if (!blockShapes.get(in.name()).equals(perRow)) {
+          return new Check("fg", false, "graph input '" + in.name() + "': inputs_dict_lite.json gives rows of "
+              + perRow + ", fg.json and input_columns.json give " + blockShapes.get(in.name()));
+        }
+      }
       return new Check("fg", true, "fg.json and " + relative(dir, fx) + "/input_columns.json load: "
-          + fg.features().size() + " features in " + fg.blocks().size() + " blocks");
+          + fg.features().size() + " features in " + fg.blocks().size() + " blocks, shaped as the graph's inputs");
     } catch (FgConfigException | IllegalArgumentException | IllegalStateException e) {
       // unreadable JSON, or a config FeatureGenerator cannot resolve (e.g. a block naming an unknown feature)
       return new Check("fg", false, e.getMessage());

@@ -130,6 +130,21 @@ class ExportCommandsTest {
   }
 
   @Test
+  void inspectFailsTheFgCheckWhenInputColumnsGiveABlockAnotherShapeThanTheGraphInput() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Path columns = copy.resolve("fx_user_model/input_columns.json");
+    JsonNode c = JSON.readTree(columns.toFile());
+    com.fasterxml.jackson.databind.node.ObjectNode swapped = JSON.createObjectNode();
+    c.fields().forEachRemaining(e -> swapped.set(
+        e.getKey().equals("user") ? "item" : e.getKey().equals("item") ? "user" : e.getKey(), e.getValue()));
+    JSON.writeValue(columns.toFile(), swapped);
+
+    assertThat(Cli.run("inspect", copy.toString()).out()).containsPattern(
+        "(?m)^  FAILED  fg           graph input '(item|user)': inputs_dict_lite\\.json gives rows of \\[\\d+\\],"
+            + " fg\\.json and input_columns\\.json give \\[\\d+\\]$");
+  }
+
+  @Test
   void inspectFailsTheSampleCheckWhenOutputInfoListsAnOutputTheGraphDoesNotReturn() throws IOException {
     Path copy = copyOf(demo.exportDir());
     Path info = copy.resolve("fx_user_model/output_info.json");
