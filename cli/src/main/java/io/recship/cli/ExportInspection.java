@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -135,7 +136,7 @@ record ExportInspection(
       FeatureGenerator fg = FeatureGenerator.load(ConfigSource.read(dir.resolve("fg.json")),
           ConfigSource.read(fx.resolve("input_columns.json")), FgOptions.DEFAULT);
       Map<String, List<Long>> blockShapes = new TreeMap<>();
-      fg.blocks().forEach(b -> blockShapes.put(b.name(), java.util.Arrays.stream(b.shape()).boxed().toList()));
+      fg.blocks().forEach(b -> blockShapes.put(b.name(), Arrays.stream(b.shape()).boxed().toList()));
       for (Input in : inputs) {
         List<Long> perRow = in.shape().isEmpty() ? List.of() : in.shape().subList(1, in.shape().size());
         if (!blockShapes.containsKey(in.name())) {

@@ -3,6 +3,7 @@ package io.recship.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recship.cli.ExportInspection.Check;
@@ -66,7 +67,7 @@ final class SampleCheck {
         NDArray arg = m.create(values, new Shape(shape));
         // blocks are float32 in RecIS; anything else goes in with the dtype the file names
         if (node.path("dtype").asText().equals("torch.int64")) {
-          arg = arg.toType(ai.djl.ndarray.types.DataType.INT64, false);
+          arg = arg.toType(DataType.INT64, false);
         }
         args.add(arg);
       }
@@ -104,7 +105,7 @@ final class SampleCheck {
               + " output_base.json %s", out, name, torchName(got.get(k)), outputs.get(k).dtype(),
               expectedNode.path("dtype").asText()));
         }
-        float[] actual = got.get(k).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] actual = got.get(k).toType(DataType.FLOAT32, false).toFloatArray();
         float[] expected = floats(expectedNode.path("values"));
         if (actual.length != expected.length) {
           return fail(name + " gives " + actual.length + " values for output '" + out

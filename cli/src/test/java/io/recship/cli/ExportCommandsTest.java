@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recship.examples.ctr.CtrPipeline;
 import io.recship.serving.ExportedModel;
 import java.io.IOException;
@@ -134,7 +136,7 @@ class ExportCommandsTest {
     Path copy = copyOf(demo.exportDir());
     Path columns = copy.resolve("fx_user_model/input_columns.json");
     JsonNode c = JSON.readTree(columns.toFile());
-    com.fasterxml.jackson.databind.node.ObjectNode swapped = JSON.createObjectNode();
+    ObjectNode swapped = JSON.createObjectNode();
     c.fields().forEachRemaining(e -> swapped.set(
         e.getKey().equals("user") ? "item" : e.getKey().equals("item") ? "user" : e.getKey(), e.getValue()));
     JSON.writeValue(columns.toFile(), swapped);
@@ -165,9 +167,9 @@ class ExportCommandsTest {
     JsonNode m = JSON.readTree(manifest.toFile());
     String key = "user_id.embedding/part_0_1";
     assertThat(m.has(key)).as("manifest keys %s", m.fieldNames()).isTrue();
-    com.fasterxml.jackson.databind.node.ObjectNode entry = (com.fasterxml.jackson.databind.node.ObjectNode) m.get(key);
+    ObjectNode entry = (ObjectNode) m.get(key);
     entry.put("dimension", 32);
-    ((com.fasterxml.jackson.databind.node.ArrayNode) entry.get("shape")).set(1, 32);
+    ((ArrayNode) entry.get("shape")).set(1, 32);
     JSON.writeValue(manifest.toFile(), m);
 
     Cli r = Cli.run("inspect", copy.toString());

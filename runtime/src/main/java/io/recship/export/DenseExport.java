@@ -2,6 +2,7 @@ package io.recship.export;
 
 import io.recship.fg.FeatureGenerator;
 import io.recship.tensor.Blocks;
+import io.recship.tensor.DType;
 import io.recship.tensor.Tensor;
 import io.recship.trace.Trace;
 import io.recship.trace.TraceException;
@@ -144,7 +145,7 @@ final class DenseExport {
    */
   private static void requireFinite(Map<String, Tensor> tensors, String what) {
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-      if (e.getValue().dtype() != io.recship.tensor.DType.FLOAT32) {
+      if (e.getValue().dtype() != DType.FLOAT32) {
         continue;
       }
       float[] v = e.getValue().toFloatArray();
