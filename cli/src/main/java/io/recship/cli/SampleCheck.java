@@ -54,14 +54,15 @@ final class SampleCheck {
           return fail("inputs_dict.json has no values for input '" + in.name() + "' of params_order.json");
         }
         float[] values = floats(node.get("values"));
-        long[] shape = ExportInspection.longs(node.path("shape")).stream().mapToLong(Long::longValue).toArray();
-        if (!ExportInspection.longs(node.path("shape")).equals(in.shape())) {
-          return fail("input '" + in.name() + "': inputs_dict.json says shape " + ExportInspection.longs(node.path("shape"))
+        List<Long> declared = ExportInspection.longs(node.path("shape"));
+        long[] shape = declared.stream().mapToLong(Long::longValue).toArray();
+        if (!declared.equals(in.shape())) {
+          return fail("input '" + in.name() + "': inputs_dict.json says shape " + declared
               + ", inputs_dict_lite.json " + in.shape());
         }
         if (new Shape(shape).size() != values.length) {
           return fail("inputs_dict.json: input '" + in.name() + "' has " + values.length + " values for shape "
-              + ExportInspection.longs(node.path("shape")));
+              + declared);
         }
         rows = shape.length == 0 ? 1 : shape[0];
         NDArray arg = m.create(values, new Shape(shape));
