@@ -72,7 +72,7 @@ public final class RuleChecker {
     if (m != null) {
       rules.checkMc(index, m, Set.of(), false);
     }
-    List<Finding> out = new ArrayList<>(scope.downgrade(rules.fgFindings));
+    List<Finding> out = new ArrayList<>(rules.scope.downgrade(rules.fgFindings));
     out.addAll(rules.mcFindings);
     return List.copyOf(out);
   }
@@ -129,7 +129,7 @@ public final class RuleChecker {
   static List<Finding> fgFindings(FgParser.ParsedFg pf, FgParser.@Nullable ParsedMc pm, Rules rules) {
     List<Finding> all = new ArrayList<>(pf.problems());
     all.addAll(rules.fgFindings);
-    return scope(new FgIndex(pf.config(), pf.pointers(), pf.mistyped()), pm).downgrade(all);
+    return rules.scope.downgrade(all);
   }
 
   private static boolean topLevelMalformed(FgParser.ParsedMc pm) {

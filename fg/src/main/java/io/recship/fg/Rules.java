@@ -73,8 +73,12 @@ final class Rules {
 
   // ---- fg.json ---------------------------------------------------------------------------------
 
+  /** Which features RecIS parses, as given to {@link #checkFg}; the findings are scoped by it. */
+  McScope scope = McScope.ALL;
+
   /** @param scope which features RecIS parses: the others take no part in name checks */
   void checkFg(FgIndex index, boolean hasFeaturesKey, McScope scope) {
+    this.scope = scope;
     if (structural && !hasFeaturesKey) {
       fg(FG_REQ, Severity.ERROR, null, "/features",
           "fg.json has no \"features\" list; RecIS reads only that key: add \"features\": [ ...feature objects... ]");
