@@ -1,17 +1,27 @@
 package io.recship.processor;
 
 import io.recship.annotations.Target;
+import io.recship.fg.ConfigSource;
 import io.recship.fg.FgConfigException;
 import io.recship.fg.FgOptions;
 import io.recship.fg.Finding;
 import io.recship.fg.RuleChecker;
 import io.recship.fg.RuleSet;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
-/** Runs the {@code fg} rule checker on the resources a {@code @RecModel} names. */
+/**
+ * Runs the {@code fg} rule checker on the resources a {@code @RecModel} names.
+ *
+ * <p>The resources are found through javac's Filer, on javac's thread; the rules, which touch
+ * nothing of javac's, may run on another thread ({@link #start}) while javac's thread does other
+ * work.
+ */
 final class ConfigChecker {
 
   /** Outcome for one (fg, mc, options, target): problems that concern the fg or the mc value. */
@@ -25,14 +35,25 @@ final class ConfigChecker {
   private record Key(String fg, String mc, boolean lowerCase, Target target) {}
 
   private final ConfigResources resources;
-  private final Map<Key, Outcome> cache = new HashMap<>();
+  private final Map<Key, CompletableFuture<Outcome>> cache = new HashMap<>();
 
   ConfigChecker(ConfigResources resources) {
     this.resources = resources;
   }
 
+  /**
+   * Finds the resources now and checks them on {@code worker}; {@link #check} later returns the
+   * outcome. Call on javac's thread.
+   */
+  void start(String fg, String mc, boolean lowerCase, Target target, Executor worker) {
+    cache.computeIfAbsent(new Key(fg, mc, lowerCase, target), key -> start(key, worker));
+  }
+
+  /** The outcome for these configs: started earlier, or checked now. Call on javac's thread. */
   Outcome check(String fg, String mc, boolean lowerCase, Target target) {
-    return cache.computeIfAbsent(new Key(fg, mc, lowerCase, target), this::run);
+    CompletableFuture<Outcome> outcome = cache.computeIfAbsent(
+        new Key(fg, mc, lowerCase, target), key -> start(key, Runnable::run));
+    return Worker.join(outcome);
   }
 
   static Set<RuleSet> ruleSets(Target target) {
@@ -42,22 +63,29 @@ final class ConfigChecker {
     };
   }
 
-  private Outcome run(Key key) {
+  private CompletableFuture<Outcome> start(Key key, Executor worker) {
     ConfigResources.Lookup fg = resources.find(key.fg());
     ConfigResources.Lookup mc = resources.find(key.mc());
-    if (fg.source() == null || mc.source() == null) {
-      List<Problem> missing = new java.util.ArrayList<>();
-      if (fg.source() == null) {
+    ConfigSource fgSource = fg.source();
+    ConfigSource mcSource = mc.source();
+    if (fgSource == null || mcSource == null) {
+      List<Problem> missing = new ArrayList<>();
+      if (fgSource == null) {
         missing.add(new Problem(true, false, notFound("fg", key.fg(), fg)));
       }
-      if (mc.source() == null) {
+      if (mcSource == null) {
         missing.add(new Problem(true, true, notFound("mc", key.mc(), mc)));
       }
-      return new Outcome(missing);
+      return CompletableFuture.completedFuture(new Outcome(missing));
     }
+    return CompletableFuture.supplyAsync(() -> check(key, fgSource, mcSource), worker);
+  }
+
+  /** The rules alone: plain data in and out, safe off javac's thread. */
+  private static Outcome check(Key key, ConfigSource fgSource, ConfigSource mcSource) {
     List<Finding> findings;
     try {
-      findings = RuleChecker.check(fg.source(), mc.source(),
+      findings = RuleChecker.check(fgSource, mcSource,
           FgOptions.DEFAULT.withLowerCase(key.lowerCase()), ruleSets(key.target()));
     } catch (FgConfigException e) {
       boolean onMc = key.mc().equals(e.file()) && !key.fg().equals(e.file());

@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
 import java.io.IOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,17 +20,24 @@ import javax.annotation.processing.Filer;
 import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
 import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes {@code <Model>Exporter}: its {@code builder(model)} returns the runtime's {@code
  * ExportPlan.Builder} pre-filled from the model (archs read directly, the {@code @ExportOutput}
  * method called through a lambda, the declared configs), so nothing at export time needs
  * reflection and the RecIS parameters live in one place, the runtime.
+ *
+ * <p>In three steps, so that JavaPoet can run on the {@link Worker}: {@link #source} reads the
+ * model API on javac's thread, {@link #render} writes the text from plain values anywhere, {@link
+ * #write} hands it to javac's Filer.
  */
 final class ExporterWriter {
   static final String EXPORT_PACKAGE = "io.recship.export";
@@ -38,6 +46,38 @@ final class ExporterWriter {
   static final String DECLARED_CONFIG = EXPORT_PACKAGE + ".DeclaredConfig";
   static final String GENERATED = "javax.annotation.processing.Generated";
   static final String NULL_MARKED = "org.jspecify.annotations.NullMarked";
+
+  /**
+   * Everything the exporter's source says, as plain values and JavaPoet names (immutable, no
+   * javac model objects).
+   *
+   * @param modelParameter the type of {@code builder}'s parameter ({@code Model<?>} if generic)
+   * @param sparseAccess {@code sparse} or {@code getSparse()}: how the model gives its sparse arch
+   * @param denseType how the dense local is declared (its type, or {@code var})
+   * @param forwardDoc the forward method as the javadoc names it, {@code pkg.Dense#forward}
+   * @param outputType how the forward's record result is declared; null for one {@code Tensor}
+   * @param componentAccessors the record's accessors, one per output, in order
+   */
+  record Source(
+      ClassName exporter,
+      ClassName model,
+      TypeName modelParameter,
+      String fgResource,
+      String mcResource,
+      String target,
+      boolean lowerCase,
+      int configWarnings,
+      String sparseAccess,
+      String denseAccess,
+      CodeBlock denseType,
+      String forwardDoc,
+      String forwardMethod,
+      boolean takesMap,
+      @Nullable CodeBlock outputType,
+      List<String> componentAccessors,
+      List<String> outputNames,
+      boolean generatedAnnotation,
+      boolean nullMarked) {}
 
   private final Filer filer;
   private final Messager messager;
@@ -51,49 +91,84 @@ final class ExporterWriter {
     this.jspecifyAvailable = env.getElementUtils().getTypeElement(NULL_MARKED) != null;
   }
 
-  void write(ModelDescriptor model) {
-    JavaFile file = JavaFile.builder(model.packageName(), type(model))
+  /** On javac's thread: what {@link #render} needs from the model. */
+  Source source(ModelDescriptor model) {
+    ClassName modelName = ClassName.get(model.model());
+    ModelDescriptor.Forward forward = model.forward();
+    return new Source(
+        ClassName.get(model.packageName(), model.exporterName()),
+        modelName,
+        parameterType(model, modelName),
+        model.fgResource(),
+        model.mcResource(),
+        model.target().name(),
+        model.lowerCase(),
+        model.configWarnings(),
+        access(model.sparse()),
+        access(model.dense()),
+        declaredType(model.dense().type()),
+        model.dense().type() + "#" + forward.methodName(),
+        forward.methodName(),
+        forward.takesMap(),
+        forward.recordType() == null ? null : declaredType(forward.recordType()),
+        forward.componentAccessors(),
+        forward.outputNames(),
+        generatedAvailable,
+        jspecifyAvailable);
+  }
+
+  /** Anywhere: the exporter's source text, from plain values only. */
+  static String render(Source source) {
+    return JavaFile.builder(source.exporter().packageName(), type(source))
         .skipJavaLangImports(true)
         .indent("  ")
-        .build();
+        .build()
+        .toString();
+  }
+
+  /** On javac's thread: the exporter's file, with {@code model} as its only originating element. */
+  void write(TypeElement model, ClassName exporter, String text) {
+    String name = exporter.canonicalName();
     try {
-      file.writeTo(filer);
+      JavaFileObject file = filer.createSourceFile(name, model);
+      try (Writer writer = file.openWriter()) {
+        writer.write(text);
+      }
     } catch (IOException e) {
-      messager.printMessage(Diagnostic.Kind.ERROR, "RecShip could not write "
-          + model.exporterName() + ": " + e, model.model());
+      messager.printMessage(Diagnostic.Kind.ERROR, "RecShip could not write " + name + ": " + e,
+          model);
     }
   }
 
-  TypeSpec type(ModelDescriptor model) {
-    ClassName modelName = ClassName.get(model.model());
-    ClassName exporter = ClassName.get(model.packageName(), model.exporterName());
+  private static TypeSpec type(Source source) {
+    ClassName modelName = source.model();
+    ClassName exporter = source.exporter();
     ClassName plan = ClassName.bestGuess(EXPORT_PLAN);
-    List<String> outputs = model.forward().outputNames();
+    List<String> outputs = source.outputNames();
 
     TypeSpec.Builder type = TypeSpec.classBuilder(exporter)
-        .addOriginatingElement(model.model())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addJavadoc(classJavadoc(model, modelName, exporter, plan));
-    if (generatedAvailable) {
+        .addJavadoc(classJavadoc(source, plan));
+    if (source.generatedAnnotation()) {
       type.addAnnotation(AnnotationSpec.builder(ClassName.bestGuess(GENERATED))
           .addMember("value", "$S", RecModelProcessor.class.getCanonicalName())
           .addMember("comments", "$S", "from @RecModel on " + modelName.canonicalName())
           .build());
     }
-    if (jspecifyAvailable) {
+    if (source.nullMarked()) {
       type.addAnnotation(ClassName.bestGuess(NULL_MARKED));
     }
 
     type.addField(constant(String.class, "FG_RESOURCE",
-        "The fg.json resource named by {@code @RecModel(fg)}.", "$S", model.fgResource()));
+        "The fg.json resource named by {@code @RecModel(fg)}.", "$S", source.fgResource()));
     type.addField(constant(String.class, "MC_RESOURCE",
-        "The mc.json resource named by {@code @RecModel(mc)}.", "$S", model.mcResource()));
+        "The mc.json resource named by {@code @RecModel(mc)}.", "$S", source.mcResource()));
     type.addField(constant(String.class, "TARGET",
         "The delivery target of {@code @RecModel(target)}; its FG rules were checked at compile time.",
-        "$S", model.target().name()));
+        "$S", source.target()));
     type.addField(constant(boolean.class, "LOWER_CASE",
         "{@code @RecModel(lowerCase)}: RecIS' {@code lower_case} for fg and mc.",
-        "$L", model.lowerCase()));
+        "$L", source.lowerCase()));
     List<CodeBlock> constants = new ArrayList<>();
     for (String output : outputs) {
       String name = ModelDescriptor.outputConstant(output);
@@ -109,25 +184,23 @@ final class ExporterWriter {
         .build());
 
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-    type.addMethod(builderMethod(model, modelName, exporter, plan));
+    type.addMethod(builderMethod(source, plan));
     return type.build();
   }
 
-  private static CodeBlock classJavadoc(
-      ModelDescriptor model, ClassName modelName, ClassName exporter, ClassName plan) {
-    String forward = model.dense().type() + "#" + model.forward().methodName();
+  private static CodeBlock classJavadoc(Source source, ClassName plan) {
     return CodeBlock.builder()
         .add("Exports {@link $T} for RecIS/RTP native delivery: the sparse tables, the dense net\n",
-            modelName)
-        .add("traced from {@code $L} into TorchScript, and the meta files.\n", forward)
+            source.model())
+        .add("traced from {@code $L} into TorchScript, and the meta files.\n", source.forwardDoc())
         .add("\n<p>Generated by RecShip from the model's {@code @RecModel}: the FG config {@code $L}\n",
-            model.fgResource())
+            source.fgResource())
         .add("and MC config {@code $L} passed the {@code $L} rules at compile time$L,\n",
-            model.mcResource(), model.target().name(), model.configWarnings() == 0 ? ""
-                : " (with " + model.configWarnings() + " advisory warning"
-                    + (model.configWarnings() == 1 ? "" : "s") + ")")
+            source.mcResource(), source.target(), source.configWarnings() == 0 ? ""
+                : " (with " + source.configWarnings() + " advisory warning"
+                    + (source.configWarnings() == 1 ? "" : "s") + ")")
         .add("and the outputs are exported as $L. It reads the archs directly and calls the\n",
-            String.join(", ", model.forward().outputNames().stream()
+            String.join(", ", source.outputNames().stream()
                 .map(n -> "{@code " + n + "}").toList()))
         .add("forward method through a lambda; nothing here uses reflection.\n")
         .add("\n<p>{@link #builder} returns the runtime's {@link $T.Builder}, whose setters are the\n",
@@ -137,7 +210,7 @@ final class ExporterWriter {
         .add("{@code filterSparseOpt}, {@code shardRank}, {@code shardCount}, {@code overwrite}\n")
         .add("with defaults):\n")
         .add("\n<pre>{@code\n")
-        .add("ExportResult result = $L.builder(model)\n", exporter.simpleName())
+        .add("ExportResult result = $L.builder(model)\n", source.exporter().simpleName())
         .add("    .dataset(dataset)\n    .ckptDir(ckptDir)\n    .exportDir(exportDir)\n")
         .add("    .export();\n}</pre>\n")
         .build();
@@ -151,35 +224,31 @@ final class ExporterWriter {
         .build();
   }
 
-  private static MethodSpec builderMethod(
-      ModelDescriptor model, ClassName modelName, ClassName exporter, ClassName plan) {
-    ModelDescriptor.Forward forward = model.forward();
+  private static MethodSpec builderMethod(Source source, ClassName plan) {
     ClassName list = ClassName.get(List.class);
     ClassName denseForward = ClassName.bestGuess(DENSE_FORWARD);
     CodeBlock.Builder body = CodeBlock.builder()
         .addStatement("$T.requireNonNull(model, $S)", Objects.class, "model")
-        .addStatement("$L dense = model.$L", declaredType(model.dense().type()),
-            access(model.dense()));
-    String input = forward.takesMap() ? "blocks.asMap()" : "blocks";
-    if (forward.recordType() == null) {
+        .addStatement("$L dense = model.$L", source.denseType(), source.denseAccess());
+    String input = source.takesMap() ? "blocks.asMap()" : "blocks";
+    if (source.outputType() == null) {
       body.addStatement("$T forward = blocks -> $T.of(dense.$N($L))",
-          denseForward, list, forward.methodName(), input);
+          denseForward, list, source.forwardMethod(), input);
     } else {
-      List<CodeBlock> outs = forward.componentAccessors().stream()
+      List<CodeBlock> outs = source.componentAccessors().stream()
           .map(a -> CodeBlock.of("out.$N()", a))
           .toList();
       body.add("$T forward = blocks -> {\n$>", denseForward)
-          .addStatement("$L out = dense.$N($L)",
-              declaredType(forward.recordType()), forward.methodName(), input)
+          .addStatement("$L out = dense.$N($L)", source.outputType(), source.forwardMethod(), input)
           .addStatement("return $T.of($L)", list, CodeBlock.join(outs, ", "))
           .add("$<};\n");
     }
     body.add("return $T.builder($S, model.$L, dense, forward, $N)\n$>$>",
-            plan, modelName.canonicalName(), access(model.sparse()),
+            plan, source.model().canonicalName(), source.sparseAccess(),
             ModelDescriptor.OUTPUT_NAMES_CONSTANT)
         .add(".declaredConfig(new $T($T.class, $S,\n$>$>FG_RESOURCE, MC_RESOURCE, TARGET,"
             + " LOWER_CASE));\n$<$<$<$<",
-            ClassName.bestGuess(DECLARED_CONFIG), modelName, exporter.simpleName());
+            ClassName.bestGuess(DECLARED_CONFIG), source.model(), source.exporter().simpleName());
 
     return MethodSpec.methodBuilder("builder")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -188,7 +257,7 @@ final class ExporterWriter {
             + "Set {@code dataset}, {@code ckptDir} and {@code exportDir}, then call\n"
             + "{@link $T.Builder#export()}; it names any of them that is missing.\n",
             ModelDescriptor.OUTPUT_NAMES_CONSTANT, plan)
-        .addParameter(parameterType(model, modelName), "model")
+        .addParameter(source.modelParameter(), "model")
         .returns(plan.nestedClass("Builder"))
         .addCode(body.build())
         .build();

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -78,6 +79,24 @@ final class ModelValidator {
     this.types = env.getTypeUtils();
     this.messager = env.getMessager();
     this.configs = configs;
+  }
+
+  /**
+   * Starts checking the fg/mc that {@code model} names on {@code worker}, so that {@link #validate}
+   * finds the outcome ready. Reports nothing: anything wrong with the annotation is reported by
+   * {@link #validate}.
+   */
+  void startConfigCheck(TypeElement model, Executor worker) {
+    AnnotationMirror recModel = mirror(model, RecModel.class);
+    Declared declared = recModel == null ? null : declared(recModel);
+    if (declared == null || declared.fg().isBlank() || declared.mc().isBlank()) {
+      return;
+    }
+    String fg = plainResourceName(declared.fg());
+    String mc = plainResourceName(declared.mc());
+    if (whyNotAResourceName(fg) == null && whyNotAResourceName(mc) == null) {
+      configs.start(fg, mc, declared.lowerCase(), declared.target(), worker);
+    }
   }
 
   Result validate(TypeElement model, boolean lastRound) {
@@ -189,26 +208,35 @@ final class ModelValidator {
    */
   private static @Nullable String resourceName(String which, String name, TypeElement model,
       AnnotationMirror recModel, @Nullable AnnotationValue value, Report report) {
-    String plain = name.startsWith("/") ? name.substring(1) : name;
-    String why = null;
-    if (!plain.equals(plain.strip())) {
-      why = "starts or ends with spaces";
-    } else if (plain.contains("\\")) {
-      why = "contains '\\'; resource names use '/' on every OS";
-    } else {
-      for (String segment : plain.split("/", -1)) {
-        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-          why = "has an empty, '.' or '..' path segment, which a class loader resolves in a"
-              + " directory but not inside a jar";
-          break;
-        }
-      }
-    }
+    String plain = plainResourceName(name);
+    String why = whyNotAResourceName(plain);
     if (why == null) {
       return plain;
     }
     report.error("@RecModel " + which + " resource '" + name + "' " + why + "; name it as it lies"
         + " under src/main/resources, e.g. \"ctr/" + which + ".json\"", model, recModel, value);
+    return null;
+  }
+
+  /** As the runtime resolves a resource name: a leading '/' dropped. */
+  private static String plainResourceName(String name) {
+    return name.startsWith("/") ? name.substring(1) : name;
+  }
+
+  /** Why {@code plain} is not a resource name that works in a directory and a jar; null if it is. */
+  private static @Nullable String whyNotAResourceName(String plain) {
+    if (!plain.equals(plain.strip())) {
+      return "starts or ends with spaces";
+    }
+    if (plain.contains("\\")) {
+      return "contains '\\'; resource names use '/' on every OS";
+    }
+    for (String segment : plain.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return "has an empty, '.' or '..' path segment, which a class loader resolves in a"
+            + " directory but not inside a jar";
+      }
+    }
     return null;
   }
 

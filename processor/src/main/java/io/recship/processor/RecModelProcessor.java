@@ -1,17 +1,20 @@
 package io.recship.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
 import io.recship.annotations.RecModel;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,17 +72,50 @@ public final class RecModelProcessor extends AbstractProcessor {
         models.add(type);
       }
     }
-    for (TypeElement model : models) {
-      ModelValidator.Result result = validator().validate(model, round.processingOver());
-      if (result.descriptor() != null) {
-        writer().write(result.descriptor());
-      } else if (result.deferred()) {
-        deferred.add(model.getQualifiedName().toString());
-      }
+    if (!models.isEmpty()) {
+      process(models, round.processingOver());
     }
     // Never claim @RecModel: other processors may read it too.
     return false;
   }
+
+  /**
+   * Checks and generates on two threads: the fg rules and JavaPoet on the {@link Worker}, the
+   * model API and the Filer on javac's. Diagnostics are still reported in model order, on javac's
+   * thread.
+   */
+  private void process(List<TypeElement> models, boolean lastRound) {
+    ModelValidator validator = validator();
+    ExporterWriter writer = writer();
+    Elements elements = processingEnv.getElementUtils();
+    try (Worker worker = new Worker()) {
+      for (TypeElement model : models) {
+        validator.startConfigCheck(model, worker);
+        // javac's Filer looks each new type's name up in every module (milliseconds each, cached
+        // for the round): look it up now, while the worker runs the rules, not when writing
+        String exporter = ModelDescriptor.exporterName(model);
+        String pkg = ModelDescriptor.packageName(model);
+        elements.getTypeElement(pkg.isEmpty() ? exporter : pkg + "." + exporter);
+      }
+      List<Generated> generated = new ArrayList<>();
+      for (TypeElement model : models) {
+        ModelValidator.Result result = validator.validate(model, lastRound);
+        if (result.descriptor() != null) {
+          ExporterWriter.Source source = writer.source(result.descriptor());
+          generated.add(new Generated(model, source.exporter(),
+              CompletableFuture.supplyAsync(() -> ExporterWriter.render(source), worker)));
+        } else if (result.deferred()) {
+          deferred.add(model.getQualifiedName().toString());
+        }
+      }
+      for (Generated file : generated) {
+        writer.write(file.model(), file.exporter(), Worker.join(file.text()));
+      }
+    }
+  }
+
+  /** An exporter being rendered on the worker. */
+  private record Generated(TypeElement model, ClassName exporter, CompletableFuture<String> text) {}
 
   private ModelValidator validator() {
     if (validator == null) {

@@ -31,7 +31,11 @@ class RecModelProcessorTest {
   private static final String EXPORTER = "com.acme.CtrModelExporter";
 
   private static String generatedExporter(Compilation compilation) {
-    JavaFileObject file = compilation.generatedSourceFile(EXPORTER).orElseThrow();
+    return generatedSource(compilation, EXPORTER);
+  }
+
+  private static String generatedSource(Compilation compilation, String className) {
+    JavaFileObject file = compilation.generatedSourceFile(className).orElseThrow();
     try {
       return file.getCharContent(true).toString();
     } catch (IOException e) {
@@ -438,6 +442,59 @@ class RecModelProcessorTest {
         .inFile(model).onLine(FIRST_MEMBER_LINE + 1);
     assertThat(compilation).hadErrorContaining("@DenseArch field 'dense' of CtrModel is private")
         .inFile(model).onLine(FIRST_MEMBER_LINE + 2);
+  }
+
+  @Test
+  void manyModelsInOneRoundEachGetTheirOwnExporter() {
+    // the rules and JavaPoet run on a worker thread: each result must land on its own model
+    Compilation compilation = compile(namedModel("ModelA", "valid"),
+        namedModel("ModelB", "murmur"), namedModel("ModelC", "valid"), twoOutputDense());
+
+    assertThat(compilation).succeeded();
+    assertThat(compilation.generatedSourceFiles()).hasSize(3);
+    for (String model : new String[] {"ModelA", "ModelB", "ModelC"}) {
+      assertThat(generatedSource(compilation, "com.acme." + model + "Exporter"))
+          .contains("public final class " + model + "Exporter {",
+              "from @RecModel on com.acme." + model,
+              "builder(" + model + " model)",
+              model.equals("ModelB") ? "FG_RESOURCE = \"murmur/fg.json\"" : "FG_RESOURCE = \"valid/fg.json\"");
+    }
+    assertThat(compilation).hadWarningContaining("[RTP-FARM]").inFile(namedModel("ModelB", "murmur"))
+        .onLine(REC_MODEL_LINE);
+    assertThat(compilation.warnings()).hasSize(1);
+  }
+
+  @Test
+  void manyModelsInOneRoundReportInSourceOrderAtTheirOwnModel() {
+    JavaFileObject a = namedModel("ModelA", "valid");
+    JavaFileObject b = namedModel("ModelB", "hb0");
+    JavaFileObject c = namedModel("ModelC", "multihash");
+    Compilation compilation = compile(a, b, c, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(2);
+    assertThat(compilation.errors().get(0).getMessage(null)).contains("[RTP-HB0]");
+    assertThat(compilation.errors().get(1).getMessage(null)).contains("[RTP-MH]");
+    assertThat(compilation).hadErrorContaining("[RTP-HB0]").inFile(b).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadErrorContaining("[RTP-MH]").inFile(c).onLine(REC_MODEL_LINE);
+  }
+
+  /** {@code com.acme.<name>}, laid out as {@link Fixtures#model}, over the configs in {@code dir}. */
+  private static JavaFileObject namedModel(String name, String dir) {
+    return JavaFileObjects.forSourceLines("com.acme." + name,
+        "package com.acme;",
+        "",
+        "import io.recship.annotations.DenseArch;",
+        "import io.recship.annotations.RecModel;",
+        "import io.recship.annotations.SparseArch;",
+        "import io.recship.annotations.Target;",
+        "import io.recship.sparse.SparseModel;",
+        "",
+        "@RecModel(fg = \"" + dir + "/fg.json\", mc = \"" + dir + "/mc.json\")",
+        "public class " + name + " {",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch CtrDense dense;",
+        "}");
   }
 
   @Test
