@@ -4,6 +4,8 @@ import static io.recship.fg.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,5 +107,39 @@ class BadInputTest {
     Path p = dir.resolve("mc.json");
     Files.writeString(p, "\uFEFF{\"b\": [\"x\"]}");
     assertThat(FgParser.parseMc(ConfigSource.read(p), FgOptions.DEFAULT).get("b")).containsExactly("x");
+  }
+
+  @Test
+  void classpathResourceIsReadAsUtf8WithoutItsByteOrderMark(@TempDir Path dir) throws Exception {
+    Path fg = dir.resolve("ctr/fg.json");
+    Files.createDirectories(fg.getParent());
+    Files.write(fg, "\uFEFF{\"features\": []}".getBytes(StandardCharsets.UTF_8));
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+      ConfigSource source = ConfigSource.resource(loader, "/ctr/fg.json");
+
+      assertThat(source.fileName()).isEqualTo("/ctr/fg.json");
+      assertThat(source.text()).isEqualTo("{\"features\": []}");
+    }
+  }
+
+  @Test
+  void missingClasspathResourceSaysWhereToPutIt(@TempDir Path dir) throws Exception {
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+      assertThatThrownBy(() -> ConfigSource.resource(loader, "ctr/mc.json"))
+          .isInstanceOfSatisfying(FgConfigException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo(
+                "ctr/mc.json: is not on the classpath; put it under src/main/resources/ctr/mc.json");
+            assertThat(e.file()).isEqualTo("ctr/mc.json");
+          });
+    }
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreRefusedNotReplaced() {
+    byte[] latin1 = "{\"a\": [\"caf\u00e9\"]}".getBytes(StandardCharsets.ISO_8859_1);
+
+    assertThatThrownBy(() -> ConfigSource.decode("ctr/mc.json", latin1))
+        .isInstanceOf(FgConfigException.class)
+        .hasMessage("ctr/mc.json: is not UTF-8 text; save it as UTF-8 JSON");
   }
 }

@@ -102,7 +102,7 @@ public final class SyntheticCtr {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCES + name);
       }
-      return new ConfigSource("synthetic-ctr/" + name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return ConfigSource.decode("synthetic-ctr/" + name, in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,7 +8,6 @@ import io.recship.fg.FgParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,10 +32,10 @@ final class DeclaredConfigCheck {
               + " Load it with FgOptions.DEFAULT.withLowerCase(" + d.lowerCase() + "), or change"
               + " @RecModel(lowerCase = ...)");
     }
-    String text = resource(d.anchor(), d.fgResource());
+    byte[] content = resource(d.anchor(), d.fgResource());
     FgConfig declared;
     try {
-      declared = FgParser.parseFg(new ConfigSource(d.fgResource(), text), fg.options());
+      declared = FgParser.parseFg(ConfigSource.decode(d.fgResource(), content), fg.options());
     } catch (FgConfigException e) {
       throw new ExportException(
           ExportException.Step.PREPARE,
@@ -54,7 +53,7 @@ final class DeclaredConfigCheck {
     }
   }
 
-  private static String resource(Class<?> anchor, String name) {
+  private static byte[] resource(Class<?> anchor, String name) {
     String absolute = name.startsWith("/") ? name.substring(1) : name;
     ClassLoader cl = anchor.getClassLoader();
     @Nullable URL url = cl == null ? null : cl.getResource(absolute);
@@ -68,7 +67,7 @@ final class DeclaredConfigCheck {
               + " is not on the classpath; put it under src/main/resources/" + absolute);
     }
     try (InputStream in = url.openStream()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new ExportException(
           ExportException.Step.PREPARE, "cannot read FG resource " + url + " (" + e + ")", e);

@@ -7,10 +7,6 @@ import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
 import io.recship.fg.FgOptions;
 import io.recship.sparse.SparseModel;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A CTR/CVR model as a user writes it. At compile time RecShip's processor checks {@code
@@ -36,8 +32,11 @@ public final class CtrModel implements AutoCloseable {
 
   /** The FG and MC that {@code @RecModel} names, read from the classpath. */
   public static FeatureGenerator featureGenerator() {
+    ClassLoader loader = CtrModel.class.getClassLoader();
     return FeatureGenerator.load(
-        resource(CtrModelExporter.FG_RESOURCE), resource(CtrModelExporter.MC_RESOURCE), FgOptions.DEFAULT);
+        ConfigSource.resource(loader, CtrModelExporter.FG_RESOURCE),
+        ConfigSource.resource(loader, CtrModelExporter.MC_RESOURCE),
+        FgOptions.DEFAULT);
   }
 
   public SparseModel sparse() {
@@ -51,16 +50,5 @@ public final class CtrModel implements AutoCloseable {
   @Override
   public void close() {
     dense.close();
-  }
-
-  private static ConfigSource resource(String name) {
-    try (InputStream in = CtrModel.class.getClassLoader().getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " is not on the classpath (it ships in recship-example-java)");
-      }
-      return new ConfigSource(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read resource " + name, e);
-    }
   }
 }
