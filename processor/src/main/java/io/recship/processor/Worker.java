@@ -27,10 +27,14 @@ final class Worker implements Executor, AutoCloseable {
     thread.execute(task);
   }
 
-  /** Stops the thread; a round waits for its tasks before closing, so none is pending. */
+  /**
+   * Lets queued tasks finish, then ends the thread. Not {@code shutdownNow}: a model deferred to a
+   * later round leaves its config check queued and cached, and a discarded task's future would
+   * never complete, so the next round would wait for it for ever.
+   */
   @Override
   public void close() {
-    thread.shutdownNow();
+    thread.shutdown();
   }
 
   /**

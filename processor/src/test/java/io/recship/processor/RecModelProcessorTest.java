@@ -12,6 +12,7 @@ import static io.recship.processor.Fixtures.twoOutputDense;
 import static io.recship.processor.Fixtures.validModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
@@ -20,9 +21,16 @@ import io.recship.export.ExportPlan;
 import java.io.InputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
@@ -477,6 +485,51 @@ class RecModelProcessorTest {
     assertThat(compilation.errors().get(1).getMessage(null)).contains("[RTP-MH]");
     assertThat(compilation).hadErrorContaining("[RTP-HB0]").inFile(b).onLine(REC_MODEL_LINE);
     assertThat(compilation).hadErrorContaining("[RTP-MH]").inFile(c).onLine(REC_MODEL_LINE);
+  }
+
+  @Test
+  void modelsWaitingForAnotherProcessorsTypeAreCheckedInTheNextRound() {
+    // CtrDense only exists after round 1: the models are deferred with their config checks
+    // already queued on the worker, and must neither hang nor lose those checks in round 2
+    Compilation compilation = assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+        Fixtures.compiler()
+            .withProcessors(new RecModelProcessor(), new GeneratesCtrDense())
+            .compile(namedModel("ModelA", "valid"), namedModel("ModelB", "murmur"),
+                namedModel("ModelC", "hb0")));
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[RTP-HB0]");
+    assertThat(compilation).hadWarningContaining("[RTP-FARM]");
+  }
+
+  /** Another processor that writes {@code com.acme.CtrDense} in its first round. */
+  private static final class GeneratesCtrDense extends AbstractProcessor {
+    private boolean done;
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+      return Set.of("*");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+      if (!done) {
+        done = true;
+        try (Writer writer =
+            processingEnv.getFiler().createSourceFile("com.acme.CtrDense").openWriter()) {
+          writer.write(twoOutputDense().getCharContent(true).toString());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return false;
+    }
   }
 
   /** {@code com.acme.<name>}, laid out as {@link Fixtures#model}, over the configs in {@code dir}. */
