@@ -66,26 +66,27 @@ final class ConfigChecker {
   private CompletableFuture<Outcome> start(Key key, Executor worker) {
     ConfigResources.Lookup fg = resources.find(key.fg());
     ConfigResources.Lookup mc = resources.find(key.mc());
-    ConfigSource fgSource = fg.source();
-    ConfigSource mcSource = mc.source();
-    if (fgSource == null || mcSource == null) {
+    byte[] fgContent = fg.content();
+    byte[] mcContent = mc.content();
+    if (fgContent == null || mcContent == null) {
       List<Problem> missing = new ArrayList<>();
-      if (fgSource == null) {
+      if (fgContent == null) {
         missing.add(new Problem(true, false, notFound("fg", key.fg(), fg)));
       }
-      if (mcSource == null) {
+      if (mcContent == null) {
         missing.add(new Problem(true, true, notFound("mc", key.mc(), mc)));
       }
       return CompletableFuture.completedFuture(new Outcome(missing));
     }
-    return CompletableFuture.supplyAsync(() -> check(key, fgSource, mcSource), worker);
+    return CompletableFuture.supplyAsync(() -> check(key, fgContent, mcContent), worker);
   }
 
-  /** The rules alone: plain data in and out, safe off javac's thread. */
-  private static Outcome check(Key key, ConfigSource fgSource, ConfigSource mcSource) {
+  /** Decoding and the rules: plain data in and out, safe off javac's thread. */
+  private static Outcome check(Key key, byte[] fgContent, byte[] mcContent) {
     List<Finding> findings;
     try {
-      findings = RuleChecker.check(fgSource, mcSource,
+      findings = RuleChecker.check(ConfigSource.decode(key.fg(), fgContent),
+          ConfigSource.decode(key.mc(), mcContent),
           FgOptions.DEFAULT.withLowerCase(key.lowerCase()), ruleSets(key.target()));
     } catch (FgConfigException e) {
       boolean onMc = key.mc().equals(e.file()) && !key.fg().equals(e.file());

@@ -1,10 +1,10 @@
 package io.recship.processor;
 
 import io.recship.fg.ConfigSource;
+import java.io.InputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -38,10 +38,13 @@ final class ConfigResources {
   /** How far up from an output directory to look for {@code src/main/resources}. */
   private static final int MAX_WALK_UP = 5;
 
-  /** A resource that was found, or every place that was tried. */
-  record Lookup(@Nullable ConfigSource source, @Nullable String foundIn, List<String> lookedIn) {
+  /**
+   * A resource that was found (its bytes: {@link ConfigSource#decode} makes them text), or every
+   * place that was tried.
+   */
+  record Lookup(byte @Nullable [] content, @Nullable String foundIn, List<String> lookedIn) {
     boolean found() {
-      return source != null;
+      return content != null;
     }
   }
 
@@ -74,9 +77,9 @@ final class ConfigResources {
       FileObject file = resource(location, name);
       String where = location.getName() + (file == null ? "" : " (" + describe(file.toUri()) + ")");
       if (file != null) {
-        String text = read(file);
-        if (text != null) {
-          return new Lookup(new ConfigSource(name, text), where, List.of());
+        byte[] content = read(file);
+        if (content != null) {
+          return new Lookup(content, where, List.of());
         }
       }
       looked.add(where);
@@ -110,8 +113,7 @@ final class ConfigResources {
     }
     if (Files.isRegularFile(file)) {
       try {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        return new Lookup(new ConfigSource(name, text), label + " " + file, List.of());
+        return new Lookup(Files.readAllBytes(file), label + " " + file, List.of());
       } catch (IOException e) {
         looked.add(label + " " + file + " (unreadable: " + e + ")");
         return null;
@@ -148,9 +150,10 @@ final class ConfigResources {
     }
   }
 
-  private static @Nullable String read(FileObject file) {
-    try {
-      return file.getCharContent(true).toString();
+  /** The bytes, not javac's decoding of them: that follows -encoding, and JSON is UTF-8. */
+  private static byte @Nullable [] read(FileObject file) {
+    try (InputStream in = file.openInputStream()) {
+      return in.readAllBytes();
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -26,14 +26,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
 import javax.tools.StandardLocation;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RecModelProcessorTest {
   private static final String EXPORTER = "com.acme.CtrModelExporter";
@@ -234,6 +242,52 @@ class RecModelProcessorTest {
     assertThat(compilation).hadErrorContaining("[MC-REF] badref/mc.json:1:")
         .inFile(model).onLine(REC_MODEL_LINE);
     assertThat(compilation).hadErrorContaining("unknown feature 'user_age'");
+  }
+
+  @Test
+  void configsAreReadAsUtf8WhateverTheSourceEncoding(@TempDir Path dir) throws IOException {
+    // A real javac (compile-testing reads every file as UTF-8): the configs in the class output as
+    // Maven copies them, a build whose -encoding is not UTF-8. The feature name must still be the
+    // one RecIS and the runtime read.
+    Path out = dir.resolve("classes");
+    Files.createDirectories(out.resolve("unicode"));
+    for (String file : new String[] {"fg.json", "mc.json"}) {
+      Files.copy(Fixtures.configDir().resolve("unicode").resolve(file),
+          out.resolve("unicode").resolve(file));
+    }
+    JavaFileObject model = model("fg = \"unicode/fg.json\", mc = \"unicode/mc.json\"", FIELDS);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files =
+        javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.ISO_8859_1)) {
+      JavaCompiler.CompilationTask task = javac.getTask(null, files, diagnostics,
+          List.of("-encoding", "ISO-8859-1", "-proc:only", "-d", out.toString(),
+              "-classpath", System.getProperty("java.class.path")),
+          null, List.of(model, twoOutputDense()));
+      task.setProcessors(List.of(new RecModelProcessor()));
+      assertThat(task.call()).isFalse();
+    }
+
+    assertThat(diagnostics.getDiagnostics())
+        .filteredOn(d -> d.getKind() == Diagnostic.Kind.ERROR)
+        .singleElement()
+        .satisfies(d -> {
+          assertThat(d.getMessage(Locale.ROOT))
+              .contains("feature '\u7528\u6237_id': hash_bucket_size is 0");
+          assertThat(d.getLineNumber()).isEqualTo(REC_MODEL_LINE);
+        });
+  }
+
+  @Test
+  void configThatIsNotUtf8IsOneClearErrorOnTheFgValue() {
+    JavaFileObject model = model("fg = \"latin1/fg.json\", mc = \"latin1/mc.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining("cannot read latin1/fg.json: is not UTF-8 text; save it as UTF-8 JSON")
+        .inFile(model).onLine(REC_MODEL_LINE);
   }
 
   @Test
