@@ -359,7 +359,10 @@ public final class ProcessorCompileRatio {
     return sources;
   }
 
-  /** A model class as the examples write one: archs built from the FG, resources on the classpath. */
+  /**
+   * A model class: archs built from the FG, configs read from the classpath. Its resource helper
+   * predates {@code ConfigSource.resource}; it is kept so that ratios stay comparable across runs.
+   */
   private static final String MODEL_TEMPLATE = """
       package bench.$P;
 
