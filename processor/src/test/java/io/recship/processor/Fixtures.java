@@ -26,6 +26,11 @@ final class Fixtures {
    * and {@code members} from {@link #FIRST_MEMBER_LINE}.
    */
   static JavaFileObject model(String recModelArgs, String... members) {
+    return namedModel("CtrModel", recModelArgs, members);
+  }
+
+  /** As {@link #model(String, String...)}, for a model named {@code com.acme.<className>}. */
+  static JavaFileObject namedModel(String className, String recModelArgs, String... members) {
     List<String> lines = new ArrayList<>(List.of(
         "package com.acme;",
         "",
@@ -36,10 +41,10 @@ final class Fixtures {
         "import io.recship.sparse.SparseModel;",
         "",
         "@RecModel(" + recModelArgs + ")",
-        "public class CtrModel {"));
+        "public class " + className + " {"));
     lines.addAll(List.of(members));
     lines.add("}");
-    return JavaFileObjects.forSourceLines("com.acme.CtrModel", lines);
+    return JavaFileObjects.forSourceLines("com.acme." + className, lines);
   }
 
   /** The usual members: package-private final fields. */

@@ -588,20 +588,7 @@ class RecModelProcessorTest {
 
   /** {@code com.acme.<name>}, laid out as {@link Fixtures#model}, over the configs in {@code dir}. */
   private static JavaFileObject namedModel(String name, String dir) {
-    return JavaFileObjects.forSourceLines("com.acme." + name,
-        "package com.acme;",
-        "",
-        "import io.recship.annotations.DenseArch;",
-        "import io.recship.annotations.RecModel;",
-        "import io.recship.annotations.SparseArch;",
-        "import io.recship.annotations.Target;",
-        "import io.recship.sparse.SparseModel;",
-        "",
-        "@RecModel(fg = \"" + dir + "/fg.json\", mc = \"" + dir + "/mc.json\")",
-        "public class " + name + " {",
-        "  @SparseArch SparseModel sparse;",
-        "  @DenseArch CtrDense dense;",
-        "}");
+    return Fixtures.namedModel(name, "fg = \"" + dir + "/fg.json\", mc = \"" + dir + "/mc.json\"", FIELDS);
   }
 
   @Test
