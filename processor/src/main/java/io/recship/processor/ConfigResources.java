@@ -1,9 +1,9 @@
 package io.recship.processor;
 
 import io.recship.fg.ConfigSource;
-import java.io.InputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
