@@ -91,11 +91,6 @@ public final class RecModelProcessor extends AbstractProcessor {
     try (Worker worker = new Worker()) {
       for (TypeElement model : models) {
         validator.startConfigCheck(model, worker);
-        // javac's Filer looks each new type's name up in every module (milliseconds each, cached
-        // for the round): look it up now, while the worker runs the rules, not when writing
-        String exporter = ModelDescriptor.exporterName(model);
-        String pkg = ModelDescriptor.packageName(model);
-        elements.getTypeElement(pkg.isEmpty() ? exporter : pkg + "." + exporter);
       }
       List<Generated> generated = new ArrayList<>();
       for (TypeElement model : models) {
@@ -107,6 +102,11 @@ public final class RecModelProcessor extends AbstractProcessor {
         } else if (result.deferred()) {
           deferred.add(model.getQualifiedName().toString());
         }
+      }
+      // javac's Filer looks each new type's name up in every module (milliseconds each, cached
+      // for the round): look them all up now, while the worker renders, not one by one when writing
+      for (Generated file : generated) {
+        elements.getTypeElement(file.exporter().canonicalName());
       }
       for (Generated file : generated) {
         writer.write(file.model(), file.exporter(), Worker.join(file.text()));
