@@ -5,8 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@code @RecModel} declared, and the processor checked at compile time: the FG and MC
  * classpath resources (resolved against {@code anchor}'s class loader), the delivery target and
- * {@code lowerCase}. At export the sparse model's FG must equal the declared one, read with the
- * declared {@code lowerCase}.
+ * {@code lowerCase}. At export the sparse model's FG and MC must equal the declared ones, read with
+ * the declared {@code lowerCase}, and they must still pass the target's rules (a build that skipped
+ * the compiler may not have rerun the compile-time check).
  *
  * @param anchor the {@code @RecModel} class; its class loader finds the resources
  * @param exporter simple name of the generated exporter (e.g. {@code CtrModelExporter}), so that

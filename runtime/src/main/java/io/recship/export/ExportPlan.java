@@ -284,9 +284,9 @@ public final class ExportPlan {
     }
 
     /**
-     * What {@code @RecModel} declared; at export the sparse model's FG must equal that FG, read
-     * with that {@code lowerCase}. Generated exporters set it; its {@code exporter} names the
-     * exporter in the messages of {@link #build()}.
+     * What {@code @RecModel} declared; at export the sparse model's FG and MC must equal those,
+     * read with that {@code lowerCase}, and still pass the target's rules. Generated exporters set
+     * it; its {@code exporter} names the exporter in the messages of {@link #build()}.
      */
     public Builder declaredConfig(DeclaredConfig config) {
       this.declaredConfig = config;

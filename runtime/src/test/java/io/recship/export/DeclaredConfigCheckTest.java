@@ -23,6 +23,16 @@ class DeclaredConfigCheckTest {
         lowerCase);
   }
 
+  private static FeatureGenerator loadedStale() {
+    return FeatureGenerator.load(DIR.resolve("stale/fg.json"), DIR.resolve("stale/mc.json"),
+        FgOptions.DEFAULT);
+  }
+
+  private static DeclaredConfig declaredStale(String target) {
+    return new DeclaredConfig(TinyModel.class, "TinyModelExporter",
+        "io/recship/export/stale/fg.json", "io/recship/export/stale/mc.json", target, false);
+  }
+
   @Test
   void acceptsTheDeclaredFgWithTheDeclaredLowerCase() {
     assertThatCode(() -> DeclaredConfigCheck.check("TinyModel", declared(FG, false), loaded(false)))
@@ -64,5 +74,35 @@ class DeclaredConfigCheckTest {
   void noDeclarationNoCheck() {
     assertThatCode(() -> DeclaredConfigCheck.check("TinyModel", null, loaded(true)))
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void refusesConfigsThatBreakTheTargetRulesAsACompilerSkippedSinceTheyChanged() {
+    // stale/fg.json sets hash_bucket_size 0 (a RecIS dynamic table), which RTP forbids; javac would
+    // have failed on it, so the exporter was compiled against an earlier config
+    assertThatThrownBy(() -> DeclaredConfigCheck.check("TinyModel",
+            declaredStale("RTP_MAIN_SEARCH"), loadedStale()))
+        .isInstanceOf(ExportException.class)
+        .hasMessageStartingWith("prepare: the configs named by @RecModel on"
+            + " io.recship.export.TinyModel break the RTP_MAIN_SEARCH rules (1 error)")
+        .hasMessageContaining("Maven without clean")
+        .hasMessageContaining("[RTP-HB0] io/recship/export/stale/fg.json:7:74: feature 'gender'");
+  }
+
+  @Test
+  void theSameConfigsPassWhenTheDeclaredTargetAllowsThem() {
+    assertThatCode(() -> DeclaredConfigCheck.check("TinyModel", declaredStale("RECIS"),
+            loadedStale()))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void refusesAnotherMcThanDeclared() {
+    DeclaredConfig otherMc = new DeclaredConfig(TinyModel.class, "TinyModelExporter", FG,
+        "io/recship/export/other-mc.json", "RTP_MAIN_SEARCH", false);
+    assertThatThrownBy(() -> DeclaredConfigCheck.check("TinyModel", otherMc, loaded(false)))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("was built from another MC")
+        .hasMessageContaining("other-mc.json");
   }
 }
