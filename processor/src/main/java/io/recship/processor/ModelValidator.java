@@ -662,7 +662,7 @@ final class ModelValidator {
         names.add(String.valueOf(((AnnotationValue) name).getValue()));
       }
     }
-    ok &= checkOutputNames(names, arity, method, exportOutput, where, report);
+    ok &= checkOutputNames(names, arity, accessors, method, exportOutput, where, report);
     return ok ? new ModelDescriptor.Forward(method.getSimpleName().toString(), takesMap,
         recordType, List.copyOf(accessors), names) : null;
   }
@@ -706,10 +706,14 @@ final class ModelValidator {
         && types.isSameType(val, elements.getTypeElement(TENSOR).asType());
   }
 
-  /** OUT-NAMES: non-empty, valid, unique, distinct constants, and one per tensor. */
+  /**
+   * OUT-NAMES: non-empty, valid, unique, distinct constants, one per tensor, and none naming
+   * another position's record component ({@code components}: the record's accessors, in order).
+   */
   private boolean checkOutputNames(
       List<String> names,
       int arity,
+      List<String> components,
       ExecutableElement method,
       AnnotationMirror mirror,
       String where,
@@ -749,10 +753,25 @@ final class ModelValidator {
       }
     }
     if (arity > 0 && arity != names.size()) {
-      report.error("[OUT-NAMES] " + where + ": @ExportOutput has " + names.size() + " names "
-          + names + " but the dense output has " + arity + " tensor" + (arity == 1 ? "" : "s")
-          + "; give exactly one name per tensor, in order", method, mirror, whole);
+      report.error("[OUT-NAMES] " + where + ": @ExportOutput has " + names.size() + " name"
+          + (names.size() == 1 ? " " : "s ") + names + " but the dense output has " + arity
+          + " tensor" + (arity == 1 ? "" : "s") + "; give exactly one name per tensor, in order",
+          method, mirror, whole);
       ok = false;
+    }
+    // Outputs go by position: ("cvr", "ctr") over record (ctr, cvr) would serve the ctr tensor
+    // under the name cvr, a mix-up nothing later could notice. (Only once the names are otherwise
+    // fine: a duplicate or a missing name already shifts them.)
+    boolean namesFine = ok;
+    for (int i = 0; namesFine && i < names.size() && i < components.size(); i++) {
+      int component = components.indexOf(names.get(i));
+      if (component >= 0 && component != i) {
+        report.error("[OUT-NAMES] " + where + ": output " + (i + 1) + " is named '" + names.get(i)
+            + "', but the record's component " + names.get(i) + " is output " + (component + 1)
+            + "; outputs are named by position, so list the names in component order "
+            + components, method, mirror, i < each.size() ? each.get(i) : whole);
+        ok = false;
+      }
     }
     return ok;
   }

@@ -419,6 +419,56 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void rejectsOutputNamesListedOutOfTheRecordsComponentOrder() {
+    JavaFileObject dense = dense(
+        "  public record CtrCvr(Tensor ctr, Tensor cvr) {}",
+        "  @ExportOutput({",
+        "      \"cvr\",",
+        "      \"ctr\"})",
+        "  public CtrCvr forward(Blocks in) {",
+        "    return new CtrCvr(in.get(\"user\"), in.get(\"item\"));",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(2);
+    assertThat(compilation).hadErrorContaining("[OUT-NAMES] dense model 'CtrDense': forward:"
+            + " output 1 is named 'cvr', but the record's component cvr is output 2; outputs are"
+            + " named by position, so list the names in component order [ctr, cvr]")
+        .inFile(dense).onLine(FIRST_DENSE_LINE + 2);
+    assertThat(compilation).hadErrorContaining("output 2 is named 'ctr'")
+        .inFile(dense).onLine(FIRST_DENSE_LINE + 3);
+  }
+
+  @Test
+  void acceptsOutputNamesUnlikeTheRecordsComponents() {
+    JavaFileObject dense = dense(
+        "  public record Heads(Tensor first, Tensor second) {}",
+        "  @ExportOutput({\"ctr\", \"cvr\"})",
+        "  public Heads forward(Blocks in) {",
+        "    return new Heads(in.get(\"user\"), in.get(\"item\"));",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).succeeded();
+  }
+
+  @Test
+  void rejectsOneNameForTwoTensorsInTheSingular() {
+    JavaFileObject dense = dense(
+        "  public record CtrCvr(Tensor ctr, Tensor cvr) {}",
+        "  @ExportOutput(\"ctr\")",
+        "  public CtrCvr forward(Blocks in) {",
+        "    return new CtrCvr(in.get(\"user\"), in.get(\"item\"));",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining(
+        "@ExportOutput has 1 name [ctr] but the dense output has 2 tensors");
+  }
+
+  @Test
   void rejectsDuplicateOutputNamesAtTheDuplicate() {
     JavaFileObject dense = dense(
         "  public record CtrCvr(Tensor ctr, Tensor cvr) {}",
