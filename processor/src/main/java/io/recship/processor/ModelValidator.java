@@ -483,20 +483,27 @@ final class ModelValidator {
     // Kotlin's `val x by lazy { ... }` keeps a Lazy in field x$delegate; getX() returns the value
     boolean delegated = field.getSimpleName().toString().endsWith(DELEGATE_SUFFIX);
     ExecutableElement accessor = null;
+    ExecutableElement internal = null;
     for (ExecutableElement method :
         ElementFilter.methodsIn(field.getEnclosingElement().getEnclosedElements())) {
       if (method.getParameters().isEmpty()
           && !method.getModifiers().contains(Modifier.STATIC)
           && (delegated || types.isSameType(method.getReturnType(), field.asType()))) {
-        if (method.getSimpleName().contentEquals(getterName(field))) {
+        String name = method.getSimpleName().toString();
+        if (name.equals(getterName(field))) {
           return method;
         }
-        if (!delegated && method.getSimpleName().contentEquals(field.getSimpleName())) {
+        if (!delegated && name.equals(field.getSimpleName().toString())) {
           accessor = method;
+        }
+        // Kotlin `internal val x`: getX$<module>(), public in the bytecode, and the exporter is
+        // generated into the same module, which is all `internal` asks
+        if (name.startsWith(getterName(field) + "$")) {
+          internal = method;
         }
       }
     }
-    return accessor;
+    return accessor != null ? accessor : internal;
   }
 
   /** Kotlin's JVM getter name: {@code sparse -> getSparse}, {@code isReady -> isReady}. */

@@ -227,6 +227,25 @@ class ModelShapesTest {
   }
 
   @Test
+  void kotlinInternalPropertyIsReadThroughItsModuleMangledGetter() {
+    // kapt's stub of `@SparseArch internal val sparse`: a private field and a public getter whose
+    // JVM name carries the Kotlin module's name
+    Compilation compilation = compile(
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public final class CtrModel {",
+            "  @SparseArch private final SparseModel sparse = null;",
+            "  @DenseArch CtrDense dense;",
+            "  public final SparseModel getSparse$shop_models() { return sparse; }",
+            "}"),
+        twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("model.getSparse$shop_models(), dense, forward");
+  }
+
+  @Test
   void kotlinLazyPropertyIsReadThroughItsGetter() {
     // kapt's stub of `@delegate:SparseArch val sparse by lazy { ... }`: the annotation is on the delegate
     Compilation compilation = compile(

@@ -30,10 +30,12 @@ class TwoHeadDense(fg: FeatureGenerator) : Module() {
 /**
  * The same FG as [CtrModel], with two exported outputs. The sparse arch is a lazy property; Kotlin
  * wants a use-site target there: `@delegate:` (the annotation lands on the `sparse$delegate`
- * field) or `@get:`. Either way the exporter reads it through `getSparse()`.
+ * field) or `@get:`. Either way the exporter reads it through `getSparse()`. The dense arch is
+ * `internal`: its JVM getter is `getDense$<module>()`, which the exporter, generated into this
+ * module, calls.
  */
 @RecModel(fg = "ctr/fg.json", mc = "ctr/mc.json")
 class TwoHeadModel(fg: FeatureGenerator) {
     @delegate:SparseArch val sparse: SparseModel by lazy { SparseModel.fromFg(fg) }
-    @DenseArch val dense = TwoHeadDense(fg)
+    @DenseArch internal val dense = TwoHeadDense(fg)
 }
