@@ -33,6 +33,7 @@ public class ExportException extends RuntimeException {
   }
 
   private final Step step;
+  private final String detail;
 
   public ExportException(Step step, String message) {
     this(step, message, null);
@@ -41,9 +42,15 @@ public class ExportException extends RuntimeException {
   public ExportException(Step step, String message, @Nullable Throwable cause) {
     super(step.label() + ": " + message, cause);
     this.step = step;
+    this.detail = message;
   }
 
   public Step step() {
     return step;
+  }
+
+  /** The message without its step prefix, for callers that say the step their own way. */
+  public String detail() {
+    return detail;
   }
 }

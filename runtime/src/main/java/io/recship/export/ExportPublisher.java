@@ -101,7 +101,7 @@ final class ExportPublisher implements AutoCloseable {
     try {
       ExportPublisher p = new ExportPublisher(dir, rank, count, overwrite, runKey, lock);
       p.cleanStale();
-      p.checkTarget("before the export started");
+      checkTarget(p.exportDir, p.overwrite, "before the export started");
       Files.createDirectory(p.staging);
       return p;
     } catch (IOException e) {
@@ -233,7 +233,7 @@ final class ExportPublisher implements AutoCloseable {
 
   /** Renames {@code ready} to {@code exportDir}; with overwrite, the old one moves aside first. */
   private void swapIn(Path ready) throws IOException {
-    checkTarget("while this export ran");
+    checkTarget(exportDir, overwrite, "while this export ran");
     if (Files.isDirectory(exportDir) && isEmptyDir(exportDir)) {
       // rename(2) replaces an empty directory atomically.
       Files.move(ready, exportDir, StandardCopyOption.ATOMIC_MOVE);
@@ -251,7 +251,12 @@ final class ExportPublisher implements AutoCloseable {
     }
   }
 
-  private void checkTarget(String when) {
+  /**
+   * Refuses an {@code exportDir} the publish could not take: a file, or a non-empty folder unless
+   * it is a previous export and {@code overwrite} is on. Never suggests overwrite for a folder it
+   * would refuse to overwrite.
+   */
+  static void checkTarget(Path exportDir, boolean overwrite, String when) {
     if (!Files.exists(exportDir)) {
       return;
     }
@@ -260,29 +265,24 @@ final class ExportPublisher implements AutoCloseable {
           ExportException.Step.PLAN,
           "exportDir " + exportDir + " exists and is a file; remove it or choose another folder");
     }
-    if (!overwrite && !isEmptyDir(exportDir)) {
-      throw new ExportException(
-          ExportException.Step.PLAN,
-          "exportDir "
-              + exportDir
-              + " already exists and is not empty ("
-              + when
-              + "); it was left untouched. Pass overwrite(true) to replace it once the new"
-              + " export is complete, or choose another exportDir");
+    if (isEmptyDir(exportDir)) {
+      return;
     }
     // overwrite deletes what it replaces: only ever a previous export, never a folder of user files
-    if (overwrite && !isEmptyDir(exportDir)
-        && !Files.isRegularFile(exportDir.resolve(ExportManifest.FILE_NAME))) {
+    if (!Files.isRegularFile(exportDir.resolve(ExportManifest.FILE_NAME))) {
       throw new ExportException(
           ExportException.Step.PLAN,
-          "exportDir "
-              + exportDir
-              + " is not empty and has no "
-              + ExportManifest.FILE_NAME
-              + ", so it is not a RecShip export ("
-              + when
-              + "); overwrite(true) replaces only a previous export, and deletes it, so this"
-              + " folder was left untouched: empty or remove it, or choose another exportDir");
+          "exportDir " + exportDir + " is not empty and has no " + ExportManifest.FILE_NAME
+              + ", so it is not a RecShip export (" + when + "); it was left untouched, and"
+              + " overwrite(true) would not replace it either: it replaces only a previous export,"
+              + " and deletes it. Empty or remove the folder, or choose another exportDir");
+    }
+    if (!overwrite) {
+      throw new ExportException(
+          ExportException.Step.PLAN,
+          "exportDir " + exportDir + " already exists and is not empty: it holds a previous export ("
+              + when + "); it was left untouched. Pass overwrite(true) to replace it once the new"
+              + " export is complete, or choose another exportDir");
     }
   }
 

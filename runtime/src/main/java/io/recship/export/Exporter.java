@@ -62,6 +62,17 @@ public final class Exporter {
   }
 
   /**
+   * Checks, writing nothing, that an export with this {@code overwrite} could publish to {@code
+   * exportDir}: it is absent, empty, or (with overwrite) a previous export. {@link #export} checks
+   * it again; call this first when long work (training) comes before the export.
+   *
+   * @throws ExportException (step plan) saying why not, and the fix
+   */
+  public static void checkExportDir(Path exportDir, boolean overwrite) {
+    ExportPublisher.checkTarget(exportDir.toAbsolutePath(), overwrite, "checked before the export");
+  }
+
+  /**
    * RecIS' {@code sparse_model(next(iter(dataset)))}, in eval mode so the export neither adds
    * rows to the tables nor records gradients; the mode is restored afterwards. With {@code
    * tablesFrom} (filter mode), the rows come from that checkpoint instead of the model's tables,

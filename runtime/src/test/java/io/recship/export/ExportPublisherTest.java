@@ -1,6 +1,7 @@
 package io.recship.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -47,16 +48,56 @@ class ExportPublisherTest {
   }
 
   @Test
-  void refusesNonEmptyExportDirAndLeavesItIntact() throws IOException {
+  void refusesAFolderOfOtherFilesWithoutSuggestingOverwriteWhichWouldRefuseItToo()
+      throws IOException {
     Path out = tmp.resolve("out");
     write(out.resolve("keep.txt"), "previous");
     assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, false, "run"))
         .isInstanceOf(ExportException.class)
         .hasMessageContaining(out.toString())
-        .hasMessageContaining("already exists and is not empty")
-        .hasMessageContaining("overwrite(true)");
+        .hasMessageContaining("is not empty and has no recship-manifest.json, so it is not a"
+            + " RecShip export")
+        .hasMessageContaining("overwrite(true) would not replace it either")
+        .hasMessageNotContaining("Pass overwrite(true)");
     assertThat(out.resolve("keep.txt")).hasContent("previous");
     assertThat(siblings()).noneMatch(n -> n.contains("recship-tmp"));
+  }
+
+  @Test
+  void refusesAPreviousExportWithoutOverwriteAndSuggestsIt() throws IOException {
+    Path out = tmp.resolve("out");
+    write(out.resolve("old.json"), "old");
+    write(out.resolve(ExportManifest.FILE_NAME), "{}");
+    assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, false, "run"))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("already exists and is not empty: it holds a previous export")
+        .hasMessageContaining("Pass overwrite(true)");
+    assertThat(out.resolve("old.json")).hasContent("old");
+  }
+
+  @Test
+  void checkExportDirAnswersBeforeAnyWorkAndWritesNothing() throws IOException {
+    Path file = tmp.resolve("a-file");
+    write(file, "x");
+    Path others = tmp.resolve("others");
+    write(others.resolve("notes.txt"), "mine");
+    Path previous = tmp.resolve("previous");
+    write(previous.resolve(ExportManifest.FILE_NAME), "{}");
+
+    assertThatCode(() -> Exporter.checkExportDir(tmp.resolve("absent"), false))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> Exporter.checkExportDir(previous, true)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> Exporter.checkExportDir(file, true))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("exists and is a file");
+    assertThatThrownBy(() -> Exporter.checkExportDir(others, true))
+        .isInstanceOf(ExportException.class)
+        .hasMessageStartingWith("plan: exportDir " + others.toAbsolutePath() + " is not empty");
+    assertThatThrownBy(() -> Exporter.checkExportDir(previous, false))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("Pass overwrite(true)");
+    assertThat(tmp.resolve("absent")).doesNotExist();
+    assertThat(siblings()).noneMatch(n -> n.endsWith(".lock") || n.contains("recship-tmp"));
   }
 
   @Test
