@@ -48,7 +48,9 @@ public final class FgParser {
   /**
    * An fg.json read as far as possible. {@code problems} are FG-TYPE findings without positions;
    * {@code pointers} maps every entry and sub-feature object (by identity) to its JSON pointer;
-   * {@code mistyped} holds the features whose other checks are skipped until their types are fixed.
+   * {@code mistyped} holds the features whose other checks are skipped until their types are fixed;
+   * {@code featureListRead} is false when there is no "features" list to read (the top level is not
+   * an object, or the list is missing or not a list), so no feature name is known.
    */
   record ParsedFg(
       FgConfig config,
@@ -56,7 +58,8 @@ public final class FgParser {
       List<Finding> problems,
       Map<Object, String> pointers,
       Set<Object> mistyped,
-      boolean hasFeaturesKey) {}
+      boolean hasFeaturesKey,
+      boolean featureListRead) {}
 
   record ParsedMc(McConfig config, String text, List<Finding> problems, Set<String> malformedBlocks) {}
 
@@ -71,11 +74,13 @@ public final class FgParser {
     Map<String, JsonNode> extra = new LinkedHashMap<>();
     int featuresPosition = 0;
     boolean hasFeatures = false;
+    boolean listRead = false;
     if (!root.isObject()) {
+      // no "file: " prefix: the finding's location names the file already
       problems.add(typeFinding(file, "", null,
-          file + ": the top level is " + Keys.describe(root)
+          "the top level is " + Keys.describe(root)
               + " but must be a JSON object like {\"features\": [...]}"));
-      return new ParsedFg(new FgConfig(entries, extra, 0, file), text, problems, pointers, mistyped, false);
+      return new ParsedFg(new FgConfig(entries, extra, 0, file), text, problems, pointers, mistyped, false, false);
     }
     for (Map.Entry<String, JsonNode> e : root.properties()) {
       if (!e.getKey().equals(Keys.FEATURES)) {
@@ -87,15 +92,16 @@ public final class FgParser {
       JsonNode list = e.getValue();
       if (!list.isArray()) {
         problems.add(typeFinding(file, "/features", null,
-            file + ": \"features\" is " + Keys.describe(list) + " but must be a list of feature objects"));
+            "\"features\" is " + Keys.describe(list) + " but must be a list of feature objects"));
         continue;
       }
+      listRead = true;
       for (int i = 0; i < list.size(); i++) {
         String ptr = "/features/" + i;
         JsonNode item = list.get(i);
         if (!item.isObject()) {
           problems.add(typeFinding(file, ptr, null,
-              file + ": features entry #" + i + " is " + Keys.describe(item)
+              "features entry #" + i + " is " + Keys.describe(item)
                   + " but must be a feature object {\"feature_name\": ...}"));
           continue;
         }
@@ -105,7 +111,7 @@ public final class FgParser {
       }
     }
     FgConfig config = new FgConfig(entries, extra, featuresPosition, file);
-    return new ParsedFg(config, text, problems, pointers, mistyped, hasFeatures);
+    return new ParsedFg(config, text, problems, pointers, mistyped, hasFeatures, listRead);
   }
 
   private static SequenceConfig readSequence(
@@ -199,7 +205,7 @@ public final class FgParser {
     boolean dict = false;
     if (!root.isObject()) {
       problems.add(new Finding(Rules.MC_FORMAT, Severity.ERROR, null,
-          "mc.json: the top level is " + Keys.describe(root)
+          "the top level is " + Keys.describe(root)
               + " but must be an object mapping block name to a list of features, like {\"user\": [\"user_id\"]}",
           file, ""));
       return new ParsedMc(new McConfig(blocks, McConfig.Mode.LIST, file), text, problems, malformed);
@@ -213,7 +219,7 @@ public final class FgParser {
       if (!list.isArray()) {
         malformed.add(block);
         problems.add(new Finding(Rules.MC_FORMAT, Severity.ERROR, block,
-            "mc.json: block '" + block + "' is " + Keys.describe(list)
+            "block '" + block + "' is " + Keys.describe(list)
                 + " but must be a list of feature names, like [\"user_id\", \"age\"]",
             file, ptr));
         continue;
@@ -228,7 +234,7 @@ public final class FgParser {
         } else {
           malformed.add(block);
           problems.add(new Finding(Rules.MC_FORMAT, Severity.ERROR, block,
-              "mc.json: block '" + block + "' entry #" + i + " must be a string or {\"column_name\": ...}, but is "
+              "block '" + block + "' entry #" + i + " must be a string or {\"column_name\": ...}, but is "
                   + Keys.describe(item),
               file, ptr + "/" + i));
         }

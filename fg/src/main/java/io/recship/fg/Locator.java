@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,9 +24,27 @@ final class Locator {
     if (findings.isEmpty()) {
       return findings;
     }
-    Set<String> wanted = new HashSet<>();
+    List<String> pointers = new ArrayList<>(findings.size());
     for (Finding f : findings) {
-      String p = f.pointer();
+      pointers.add(f.pointer());
+    }
+    Map<String, JsonLocation> found = positions(text, pointers);
+    List<Finding> out = new ArrayList<>(findings.size());
+    for (Finding f : findings) {
+      JsonLocation loc = found.get(f.pointer());
+      out.add(loc == null ? f : f.at(loc.getLineNr(), loc.getColumnNr()));
+    }
+    return out;
+  }
+
+  /**
+   * Where each of {@code pointers} is in {@code text} (a missing key at its nearest existing
+   * parent), in one pass; pointers that cannot be placed (unparsable text) are absent.
+   */
+  static Map<String, JsonLocation> positions(String text, Collection<String> pointers) {
+    Set<String> wanted = new HashSet<>();
+    for (String pointer : pointers) {
+      String p = pointer;
       while (wanted.add(p) && !p.isEmpty()) {
         p = parent(p);
       }
@@ -38,15 +57,17 @@ final class Locator {
     } catch (IOException | RuntimeException e) {
       // Positions are a convenience: findings stay valid with their JSON pointers alone.
     }
-    List<Finding> out = new ArrayList<>(findings.size());
-    for (Finding f : findings) {
-      String p = f.pointer();
+    Map<String, JsonLocation> out = new HashMap<>();
+    for (String pointer : pointers) {
+      String p = pointer;
       JsonLocation loc = found.get(p);
       while (loc == null && !p.isEmpty()) {
         p = parent(p);
         loc = found.get(p);
       }
-      out.add(loc == null ? f : f.at(loc.getLineNr(), loc.getColumnNr()));
+      if (loc != null) {
+        out.put(pointer, loc);
+      }
     }
     return out;
   }

@@ -65,12 +65,12 @@ public final class RuleChecker {
   public static List<Finding> check(FgConfig fg, @Nullable McConfig mc, FgOptions options, Set<RuleSet> sets) {
     FgConfig f = options.lowerCase() ? Lowering.lower(fg) : fg;
     McConfig m = mc == null ? null : options.lowerCase() ? Lowering.lower(mc) : mc;
-    Rules rules = new Rules(f.sourceName(), m == null ? "mc.json" : m.sourceName(), options, sets);
+    Rules rules = new Rules(f.sourceName(), null, m == null ? "mc.json" : m.sourceName(), options, sets);
     FgIndex index = new FgIndex(f, FgIndex.pointersOf(f), Collections.newSetFromMap(new IdentityHashMap<>()));
     McScope scope = m == null ? McScope.ALL : McScope.of(index, m);
     rules.checkFg(index, true, scope);
     if (m != null) {
-      rules.checkMc(index, m, Set.of(), false);
+      rules.checkMc(index, m, Set.of(), false, false);
     }
     List<Finding> out = new ArrayList<>(rules.scope.downgrade(rules.fgFindings));
     out.addAll(rules.mcFindings);
@@ -109,11 +109,12 @@ public final class RuleChecker {
   }
 
   static Rules run(FgParser.ParsedFg pf, FgParser.@Nullable ParsedMc pm, FgOptions options, Set<RuleSet> sets) {
-    Rules rules = new Rules(pf.config().sourceName(), pm == null ? "mc.json" : pm.config().sourceName(), options, sets);
+    Rules rules = new Rules(pf.config().sourceName(), pf.text(), pm == null ? "mc.json" : pm.config().sourceName(), options, sets);
     FgIndex index = new FgIndex(pf.config(), pf.pointers(), pf.mistyped());
-    rules.checkFg(index, pf.hasFeaturesKey(), scope(index, pm));
+    // a top level that is not an object has no "features" key by nature: FG-TYPE says it all
+    rules.checkFg(index, pf.hasFeaturesKey() || topLevelMalformed(pf.problems()), scope(index, pm));
     if (pm != null) {
-      rules.checkMc(index, pm.config(), pm.malformedBlocks(), topLevelMalformed(pm));
+      rules.checkMc(index, pm.config(), pm.malformedBlocks(), topLevelMalformed(pm), !pf.featureListRead());
     }
     return rules;
   }
@@ -133,8 +134,13 @@ public final class RuleChecker {
   }
 
   private static boolean topLevelMalformed(FgParser.ParsedMc pm) {
-    for (Finding f : pm.problems()) {
-      if (f.ruleId().equals(Rules.MC_FORMAT) && f.pointer().isEmpty()) {
+    return topLevelMalformed(pm.problems());
+  }
+
+  /** The parser found the top level is not an object (its only finding at the root). */
+  private static boolean topLevelMalformed(List<Finding> parserProblems) {
+    for (Finding f : parserProblems) {
+      if (f.pointer().isEmpty()) {
         return true;
       }
     }

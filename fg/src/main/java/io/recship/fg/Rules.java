@@ -1,8 +1,10 @@
 package io.recship.fg;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +50,7 @@ final class Rules {
           "self", "torch");
 
   private final String fgFile;
+  private final @Nullable String fgText;
   private final String mcFile;
   private final FgOptions options;
   private final boolean structural;
@@ -55,8 +58,13 @@ final class Rules {
   final List<Finding> fgFindings = new ArrayList<>();
   final List<Finding> mcFindings = new ArrayList<>();
 
-  Rules(String fgFile, String mcFile, FgOptions options, Set<RuleSet> sets) {
+  /** Where each fg.json entry is, as "line L, column C"; found on first use (see {@link #place}). */
+  private @Nullable Map<String, JsonLocation> places;
+
+  /** @param fgText fg.json as checked, to place other entries named in messages; null for configs built in code */
+  Rules(String fgFile, @Nullable String fgText, String mcFile, FgOptions options, Set<RuleSet> sets) {
     this.fgFile = fgFile;
+    this.fgText = fgText;
     this.mcFile = mcFile;
     this.options = options;
     this.structural = sets.contains(RuleSet.STRUCTURAL);
@@ -67,6 +75,7 @@ final class Rules {
     fgFindings.add(new Finding(rule, sev, subject, message, fgFile, pointer));
   }
 
+  /** Messages do not start with "mc.json:": the finding's location names the file already. */
   private void mc(String rule, @Nullable String subject, String pointer, String message) {
     mcFindings.add(new Finding(rule, Severity.ERROR, subject, message, mcFile, pointer));
   }
@@ -98,7 +107,7 @@ final class Rules {
       if (structural) {
         checkFeature(s);
         if (!scope.isUnused(s)) {
-          checkNames(s, seen, sharedFirst);
+          checkNames(index, s, seen, sharedFirst);
         }
       }
       if (rtp) {
@@ -123,12 +132,13 @@ final class Rules {
     if (structural) {
       if (!seq.has(Keys.FEATURE_NAME)) {
         fg(FG_REQ, Severity.ERROR, name, ptr + "/feature_name",
-            label + " is missing required key \"feature_name\"; RecIS reads it for every sequence group: add \"feature_name\": \""
-                + name + "\"");
+            label + " is missing required key \"feature_name\"; RecIS reads it for every sequence group: "
+                + typoHint(seq.raw().keySet(), Keys.FEATURE_NAME, "add \"feature_name\": \"" + name + "\""));
       }
       if (!seq.has(Keys.SEQUENCE_LENGTH)) {
         fg(FG_REQ, Severity.ERROR, name, ptr + "/sequence_length",
-            label + " is missing required key \"sequence_length\"; add the number of steps RecIS pads/truncates to, e.g. \"sequence_length\": 50");
+            label + " is missing required key \"sequence_length\"; " + typoHint(seq.raw().keySet(), Keys.SEQUENCE_LENGTH,
+                "add the number of steps RecIS pads/truncates to, e.g. \"sequence_length\": 50"));
       } else if (seq.sequenceLength() <= 0) {
         fg(FG_REQ, Severity.ERROR, name, ptr + "/sequence_length",
             label + ": sequence_length must be a positive integer, got " + seq.get(Keys.SEQUENCE_LENGTH));
@@ -144,8 +154,8 @@ final class Rules {
         SequenceConfig prev = seqSeen.putIfAbsent(name, seq);
         if (prev != null && prev != seq) {
           fg(FG_NAMES, Severity.ERROR, name, ptr + "/sequence_name",
-              label + " is defined twice (first at " + index.pointer(prev) + "); sequence names name mc blocks and must be unique"
-                  + afterLowercasing());
+              label + " is defined twice (first at " + place(index, index.pointer(prev) + "/sequence_name")
+                  + "); sequence names name mc blocks and must be unique" + afterLowercasing());
         }
       }
     }
@@ -168,7 +178,7 @@ final class Rules {
     for (String key : Keys.REQUIRED_ORDER) {
       if (!f.has(key)) {
         fg(FG_REQ, Severity.ERROR, subj, ptr + "/" + key,
-            s.label + " is missing required key \"" + key + "\"; " + requiredHint(key));
+            s.label + " is missing required key \"" + key + "\"; " + typoHint(f.raw().keySet(), key, requiredHint(key)));
       }
     }
     String valueType = f.valueType();
@@ -239,7 +249,9 @@ final class Rules {
       Integer dim = f.embeddingDimension();
       if (dim == null || dim <= 0) {
         String got = dim == null ? "" : " (got " + dim + ")";
-        String hint = f.has("embedding_dim") ? "; the key is \"embedding_dimension\", RecIS ignores \"embedding_dim\"" : "; add e.g. \"embedding_dimension\": 16";
+        String hint = f.has("embedding_dim") ? "; the key is \"embedding_dimension\", RecIS ignores \"embedding_dim\""
+            : dim == null ? "; " + typoHint(f.raw().keySet(), Keys.EMBEDDING_DIMENSION, "add e.g. \"embedding_dimension\": 16")
+            : "; add e.g. \"embedding_dimension\": 16";
         fg(FG_LOOKUPDIM, Severity.ERROR, subj, ptr + "/embedding_dimension",
             s.label + ": gen_val_type=" + val + " requires a positive integer embedding_dimension" + got + hint);
       }
@@ -292,14 +304,14 @@ final class Rules {
     }
   }
 
-  private void checkNames(FgIndex.Slot s, Map<String, FgIndex.Slot> seen, Map<String, FgIndex.Slot> sharedFirst) {
+  private void checkNames(FgIndex index, FgIndex.Slot s, Map<String, FgIndex.Slot> seen, Map<String, FgIndex.Slot> sharedFirst) {
     if (s.fullName == null) {
       return;
     }
     FgIndex.Slot prev = seen.putIfAbsent(s.fullName, s);
     if (prev != null) {
       fg(FG_NAMES, Severity.ERROR, s.fullName, s.pointer + "/feature_name",
-          s.label + " is defined twice (first at " + prev.pointer + ")" + afterLowercasing()
+          s.label + " is defined twice (first at " + place(index, prev.pointer + "/feature_name") + ")" + afterLowercasing()
               + "; full names (sequence_name + \"_\" + feature_name for sub-features) must be unique: rename one");
     }
     String val = s.cfg.genValType();
@@ -310,38 +322,99 @@ final class Rules {
     if (shared == null) {
       return;
     }
+    boolean explicit = setsSharedName(s.cfg);
+    if (prev != null && !explicit) {
+      // its table is named after its name, so a clash there only repeats the duplicate name
+      return;
+    }
     FgIndex.Slot first = sharedFirst.putIfAbsent(shared, s);
     if (first == null) {
       return;
     }
-    String diff = embeddingDiff(first.cfg, s.cfg);
+    String diff = embeddingDiff(first, s);
     if (diff != null) {
-      fg(FG_NAMES, Severity.ERROR, s.fullName, s.pointer + "/shared_name",
-          "shared_name '" + shared + "' used with conflicting embedding config: " + s.label + " has " + diff
-              + " than " + first.label + " (" + first.pointer + "); features sharing a table must agree on"
-              + " embedding_dimension, emb_type, emb_device and filter_hook, or use different shared_names");
+      boolean firstExplicit = setsSharedName(first.cfg);
+      String why = explicit && firstExplicit
+          ? "both set shared_name '" + shared + "'"
+          : sharing(first, firstExplicit, shared) + ", and " + sharing(s, explicit, shared);
+      String firstAt = first.pointer + (firstExplicit ? "/shared_name" : "/feature_name");
+      fg(FG_NAMES, Severity.ERROR, s.fullName, s.pointer + (explicit ? "/shared_name" : "/feature_name"),
+          s.label + " shares embedding table '" + shared + "' with " + first.label + " (at " + place(index, firstAt)
+              + ") but has " + diff + " (" + why + "); features sharing a table must agree on embedding_dimension,"
+              + " emb_type, emb_device and filter_hook: make them agree, or give one of them a different shared_name");
     }
   }
 
-  /** What RecIS' coalesced_info compares, with defaults applied; null when equal. */
-  private static @Nullable String embeddingDiff(FeatureConfig a, FeatureConfig b) {
+  private static boolean setsSharedName(FeatureConfig f) {
+    return Raw.text(f.raw(), Keys.SHARED_NAME) != null;
+  }
+
+  /** Why {@code s} uses table {@code shared}; without shared_name RecIS names the table after the feature. */
+  private static String sharing(FgIndex.Slot s, boolean explicit, String shared) {
+    return explicit
+        ? s.label + " sets shared_name '" + shared + "'"
+        : s.label + " has no shared_name, so its table is named after its feature_name '" + shared + "'";
+  }
+
+  /** What RecIS' coalesced_info compares, with defaults applied, as "X where feature 'a' has Y"; null when equal. */
+  private static @Nullable String embeddingDiff(FgIndex.Slot first, FgIndex.Slot s) {
+    FeatureConfig a = first.cfg;
+    FeatureConfig b = s.cfg;
+    String where = " where " + first.label + " has ";
     if (!Objects.equals(a.embeddingDimension(), b.embeddingDimension())) {
-      return "embedding_dimension " + b.embeddingDimension() + " instead of " + a.embeddingDimension();
+      return (b.embeddingDimension() == null ? "no embedding_dimension" : "embedding_dimension " + b.embeddingDimension())
+          + where + (a.embeddingDimension() == null ? "none" : a.embeddingDimension());
     }
     String ta = Objects.requireNonNullElse(a.embType(), "float");
     String tb = Objects.requireNonNullElse(b.embType(), "float");
     if (!ta.equals(tb)) {
-      return "emb_type '" + tb + "' instead of '" + ta + "'";
+      return "emb_type '" + tb + "'" + where + "'" + ta + "'";
     }
     String da = Objects.requireNonNullElse(a.embDevice(), "cuda");
     String db = Objects.requireNonNullElse(b.embDevice(), "cuda");
     if (!da.equals(db)) {
-      return "emb_device '" + db + "' instead of '" + da + "'";
+      return "emb_device '" + db + "'" + where + "'" + da + "'";
     }
     if (!Objects.equals(a.get(Keys.FILTER_HOOK), b.get(Keys.FILTER_HOOK))) {
-      return "a different filter_hook";
+      return "a different filter_hook from " + first.label;
     }
     return null;
+  }
+
+  /**
+   * Where another fg.json entry is, for a message about this one: "line 3, column 5", or the JSON
+   * pointer for configs built in code, which have no lines. The first call finds every entry's
+   * keys in one pass over the text, so configs without such messages pay nothing.
+   */
+  private String place(FgIndex index, String pointer) {
+    if (fgText == null) {
+      return pointer;
+    }
+    if (places == null) {
+      Set<String> wanted = new HashSet<>();
+      for (String p : index.pointers.values()) {
+        wanted.add(p + "/" + Keys.FEATURE_NAME);
+        wanted.add(p + "/" + Keys.SEQUENCE_NAME);
+        wanted.add(p + "/" + Keys.SHARED_NAME);
+      }
+      wanted.add(pointer);
+      places = Locator.positions(fgText, wanted);
+    }
+    JsonLocation loc = places.get(pointer);
+    return loc == null ? pointer : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+  }
+
+  /**
+   * {@code fix}, or a "did you mean" when a key RecIS does not read is a typo of the missing
+   * {@code key} (RecIS ignores unknown keys, so the typo itself gets no message of its own).
+   */
+  private static String typoHint(Set<String> present, String key, String fix) {
+    for (String k : present) {
+      if (!Keys.FEATURE_KINDS.containsKey(k) && !Keys.SEQUENCE_KINDS.containsKey(k) && Typos.near(k, key)) {
+        return "\"" + k + "\" is not a key RecIS reads: did you mean \"" + key + "\"? Rename it";
+      }
+    }
+    return fix;
   }
 
   private String afterLowercasing() {
@@ -360,7 +433,9 @@ final class Rules {
 
   private String caseHint(String value, boolean lowerWouldWork) {
     return lowerWouldWork
-        ? "; RecIS compares it case-sensitively: write '" + value.toLowerCase(Locale.ROOT) + "' (or validate with --lower-case if you build_fg(lower_case=True))"
+        // shown by the CLI and the annotation processor alike, so name both switches
+        ? "; RecIS compares it case-sensitively: write '" + value.toLowerCase(Locale.ROOT) + "', or, if you build_fg(lower_case=True),"
+            + " turn lower_case on here too (CLI --lower-case, @RecModel(lowerCase = true))"
         : "";
   }
 
@@ -381,9 +456,11 @@ final class Rules {
           s.label + ": gen_key_type ev_hash always uses hash_bucket_size 0 (dynamic hashtable); main-search RTP requires"
               + " hash_bucket_size > 0: use \"ev_hash_mod\" or \"hash\" with a hash_bucket_size");
     } else if (GenValType.LOOKUP.fgName().equals(val) && key != null && HB0_KEY_TYPES.contains(key) && f.hashBucketSize() <= 0) {
-      String what = f.has(Keys.HASH_BUCKET_SIZE)
-          ? "hash_bucket_size is " + f.hashBucketSize() + " (dynamic hashtable)"
-          : "hash_bucket_size is missing, so RecIS uses 0 (dynamic hashtable)";
+      // only 0 (or absent) means a dynamic hashtable in RecIS; a negative count is just wrong
+      String what = !f.has(Keys.HASH_BUCKET_SIZE) ? "hash_bucket_size is missing, so RecIS uses 0 (dynamic hashtable)"
+          : f.hashBucketSize() < 0
+              ? "hash_bucket_size " + f.hashBucketSize() + " is invalid: it is a number of buckets and cannot be negative"
+          : "hash_bucket_size is 0 (dynamic hashtable)";
       fg(RTP_HB0, Severity.ERROR, subj, s.pointer + "/hash_bucket_size",
           s.label + ": " + what + "; main-search RTP requires hash_bucket_size > 0:"
               + " set \"hash_bucket_size\" to the id space size, e.g. 1000000");
@@ -417,8 +494,10 @@ final class Rules {
   /**
    * @param topLevelMalformed the parser already reported that mc.json is not an object, so an
    *     empty block map says nothing more
+   * @param fgUnread fg.json has no feature list to read (already reported), so every reference
+   *     would be unknown: references are not checked, as when fg.json is not JSON at all
    */
-  void checkMc(FgIndex index, McConfig mc, Set<String> malformedBlocks, boolean topLevelMalformed) {
+  void checkMc(FgIndex index, McConfig mc, Set<String> malformedBlocks, boolean topLevelMalformed, boolean fgUnread) {
     if (!structural) {
       return;
     }
@@ -427,6 +506,7 @@ final class Rules {
           + " map each block name to its features, like {\"user\": [\"user_id\"]}");
     }
     Map<String, String> shortToFull = null; // built on first miss only
+    int unknownRefs = 0;
     // RecIS keeps a sequence sub-feature only when a block is named after its sequence
     // (MCParser.has_seq_fea), wherever the sub-feature itself is listed
     Set<String> keptGroups = mc.blocks().keySet();
@@ -435,15 +515,18 @@ final class Rules {
       String ptr = "/" + Json.escape(block);
       if (!IDENTIFIER.matcher(block).matches() || RESERVED.contains(block)) {
         mc(MC_IDENT, block, ptr,
-            "mc.json: block name '" + block + "' is not usable as an exported graph input name; block names become"
+            "block name '" + block + "' is not usable as an exported graph input name; block names become"
                 + " Python parameter names: use letters, digits and '_', not starting with a digit, and not a Python keyword,"
                 + " 'self' or 'torch'");
       }
       List<String> entries = e.getValue();
       if (entries.isEmpty()) {
         if (!malformedBlocks.contains(block)) {
-          mc(MC_EMPTY, block, ptr, "mc.json: block '" + block + "' has no features; list at least one feature or remove the block");
+          mc(MC_EMPTY, block, ptr, "block '" + block + "' has no features; list at least one feature or remove the block");
         }
+        continue;
+      }
+      if (fgUnread) {
         continue;
       }
       boolean seqBlock = index.sequences.containsKey(block);
@@ -463,7 +546,8 @@ final class Rules {
             }
           }
           mc(MC_REF, block, ptr + "/" + i,
-              "mc.json: block '" + block + "' references unknown feature '" + full + "'" + refHint(index, block, entry, seqBlock, shortToFull));
+              "block '" + block + "' references unknown feature '" + full + "'"
+                  + refHint(index, block, entry, seqBlock, shortToFull, unknownRefs++ < TYPO_HINTS));
           continue;
         }
         if (slot.mistyped) {
@@ -472,7 +556,7 @@ final class Rules {
         if (slot.seq != null && !keptGroups.contains(slot.seq.sequenceName())) {
           String seq = slot.seq.sequenceName();
           mc(MC_REF, block, ptr + "/" + i,
-              "mc.json: block '" + block + "' uses '" + full + "' of sequence group '" + seq + "', but no block is"
+              "block '" + block + "' uses '" + full + "' of sequence group '" + seq + "', but no block is"
                   + " named '" + seq + "', so RecIS drops the group and fails with \"feature name: " + full
                   + " not used in mc\"; add a block \"" + seq + "\" with the sub-features the sequence tower reads");
           continue;
@@ -483,7 +567,7 @@ final class Rules {
           firstName = full;
         } else if (!sameMiddle(blockShape, shape)) {
           mc(MC_SHAPE, block, ptr + "/" + i,
-              "mc.json: block '" + block + "': '" + full + "' shape " + Shapes.format(shape)
+              "block '" + block + "': '" + full + "' shape " + Shapes.format(shape)
                   + " cannot be concatenated with block shape " + Shapes.format(blockShape) + " (from '" + firstName
                   + "'); features in one block need the same rank and sequence length: put sequence features in a block named after their sequence");
         }
@@ -491,14 +575,32 @@ final class Rules {
     }
   }
 
-  private static String refHint(FgIndex index, String block, String entry, boolean seqBlock, Map<String, String> shortToFull) {
+  /**
+   * "Did you mean" hints compare a miss with every feature name; past this many misses the mc.json
+   * likely belongs to another fg.json, and the hints would make the check O(misses x features).
+   */
+  private static final int TYPO_HINTS = 50;
+
+  private static String refHint(
+      FgIndex index, String block, String entry, boolean seqBlock, Map<String, String> shortToFull, boolean suggest) {
     if (seqBlock) {
       if (index.byName.containsKey(entry) && entry.startsWith(block + "_")) {
         return "; block '" + block + "' is named after a sequence, so RecIS adds the prefix itself: write '"
             + entry.substring(block.length() + 1) + "'";
       }
-      return "; entries of a block named after sequence '" + block + "' are short names of its sub-features ("
-          + subNames(index.sequences.get(block)) + ")";
+      SequenceConfig seq = index.sequences.get(block);
+      String near = null;
+      if (suggest) {
+        List<String> subs = new ArrayList<>();
+        for (FeatureConfig f : seq.features()) {
+          if (f.featureName() != null) {
+            subs.add(f.featureName());
+          }
+        }
+        near = Typos.uniqueNear(entry, subs);
+      }
+      return (near == null ? "; entries" : "; did you mean '" + near + "'? Entries")
+          + " of a block named after sequence '" + block + "' are short names of its sub-features (" + subNames(seq) + ")";
     }
     if (index.sequences.containsKey(entry)) {
       return "; '" + entry + "' is a sequence group: name a block '" + entry + "' to use its sub-features, or list full names such as '"
@@ -508,7 +610,10 @@ final class Rules {
     if (full != null) {
       return "; did you mean the sequence sub-feature '" + full + "'? Outside a sequence block, sub-features need their '<sequence>_' prefix";
     }
-    return "; define it in fg.json or fix the name (names are case-sensitive)";
+    String near = suggest ? Typos.uniqueNear(entry, index.byName.keySet()) : null;
+    return near != null
+        ? "; did you mean '" + near + "'? If not, define it in fg.json"
+        : "; define it in fg.json or fix the name (names are case-sensitive)";
   }
 
   private static String subNames(SequenceConfig seq) {

@@ -58,6 +58,18 @@ class BadInputTest {
   }
 
   @Test
+  void aTopLevelArrayNamesTheFileOnce() {
+    Finding f = check(new ConfigSource("/tmp/x/arr.json", "[1]")).get(0);
+    assertThat(f.format()).isEqualTo("error[FG-TYPE] /tmp/x/arr.json:1:1 the top level is an array but must be a JSON object"
+        + " like {\"features\": [...]}");
+    assertThat(check(new ConfigSource("fg.json", "{\"features\": 3}")).get(0).format()).containsOnlyOnce("fg.json")
+        .contains("\"features\" is the number 3 but must be a list of feature objects");
+    assertThat(check(fg("1")).get(0).format()).containsOnlyOnce("fg.json").contains("fg.json:2:1 features entry #0 is the number 1");
+    assertThat(check(fg(hashed("x")), mc("[]")).get(0).format())
+        .startsWith("error[MC-FORMAT] mc.json:1:1 the top level is an array but must be an object");
+  }
+
+  @Test
   void otherWrongTypesAreExplained() {
     assertThatThrownBy(() -> FgParser.parseFg(new ConfigSource("fg.json", "[]"), FgOptions.DEFAULT))
         .hasMessageContaining("the top level is an array but must be a JSON object");

@@ -49,6 +49,13 @@ class RuleCheckerTest {
   }
 
   @Test
+  void aNegativeBucketSizeIsInvalidNotADynamicHashtable() {
+    Finding f = single("RTP-HB0", check(fg(hashed("user_id", "\"hash_bucket_size\": -5"))));
+    assertThat(f.message()).isEqualTo("feature 'user_id': hash_bucket_size -5 is invalid: it is a number of buckets and cannot be"
+        + " negative; main-search RTP requires hash_bucket_size > 0: set \"hash_bucket_size\" to the id space size, e.g. 1000000");
+  }
+
+  @Test
   void rejectsEvHashEvenWithABucketSize() {
     assertThat(single("RTP-HB0", check(fg(hashed("x", "\"gen_key_type\": \"ev_hash\"")))).message()).contains("ev_hash");
   }
@@ -226,6 +233,14 @@ class RuleCheckerTest {
   }
 
   @Test
+  void aMissingRequiredKeySuggestsTheMisspeltKeyPresent() {
+    String f = "{\"feature_name\": \"x\", \"featur_typ\": \"id_feature\", \"value_type\": \"String\", \"gen_key_type\": \"hash\","
+        + " \"hash_bucket_size\": 10, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 8}";
+    assertThat(single("FG-REQ", check(fg(f))).message()).isEqualTo("feature 'x' is missing required key \"feature_type\";"
+        + " \"featur_typ\" is not a key RecIS reads: did you mean \"feature_type\"? Rename it");
+  }
+
+  @Test
   void namesAnUnnamedFeatureByIndex() {
     Finding f = only("FG-REQ", check(fg(hashed("a"), "{\"feature_type\": \"id_feature\"}"))).get(0);
     assertThat(f.message()).startsWith("feature #1 is missing required key \"feature_name\"");
@@ -266,6 +281,14 @@ class RuleCheckerTest {
   }
 
   @Test
+  void theCaseHintNamesTheLowerCaseSwitchOfTheCliAndOfTheProcessorAlike() {
+    // the CLI and the annotation processor show the same text
+    Finding f = single("FG-ENUM", check(fg(hashed("x", "\"gen_val_type\": \"lookUp\""))));
+    assertThat(f.message()).endsWith("RecIS compares it case-sensitively: write 'lookup', or, if you build_fg(lower_case=True),"
+        + " turn lower_case on here too (CLI --lower-case, @RecModel(lowerCase = true))");
+  }
+
+  @Test
   void valueTypeIsCaseInsensitiveAndNewGenKeyTypesAreAccepted() {
     assertThat(only("FG-ENUM", check(fg(
         hashed("a", "\"value_type\": \"STRING\""),
@@ -303,6 +326,13 @@ class RuleCheckerTest {
     assertThat(hit.message()).contains("the key is \"embedding_dimension\"");
     assertThat(single("FG-LOOKUPDIM", check(fg(hashed("y", "\"embedding_dimension\": 0")))).message()).contains("(got 0)");
     assertThat(only("FG-LOOKUPDIM", check(fg(hashed("z"))))).isEmpty();
+  }
+
+  @Test
+  void lookupWithoutEmbeddingDimensionSuggestsAMisspeltKey() {
+    Finding f = single("FG-LOOKUPDIM", check(fg(hashed("x", "\"embedding_dimension\": null, \"embeding_dimension\": 4"))));
+    assertThat(f.message()).isEqualTo("feature 'x': gen_val_type=lookup requires a positive integer embedding_dimension;"
+        + " \"embeding_dimension\" is not a key RecIS reads: did you mean \"embedding_dimension\"? Rename it");
   }
 
   // ---- FG-BOUND ----
@@ -353,7 +383,7 @@ class RuleCheckerTest {
     Finding f = single("MC-REF", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\"], \"raw_a\": [\"s_a\"]}")));
     assertThat(f.subject()).isEqualTo("raw_a");
     assertThat(f.pointer()).isEqualTo("/raw_a/0");
-    assertThat(f.message()).startsWith("mc.json: block 'raw_a' uses 's_a' of sequence group 's', but no block is named 's'")
+    assertThat(f.message()).startsWith("block 'raw_a' uses 's_a' of sequence group 's', but no block is named 's'")
         .contains("feature name: s_a not used in mc");
     // with the sequence's own block, RecIS keeps the group and the plain block may reuse it
     assertThat(check(fg(hashed("x"), seq), mc("{\"b\": [\"x\"], \"s\": [\"a\"], \"raw_a\": [\"s_a\"]}"))).isEmpty();
@@ -366,14 +396,44 @@ class RuleCheckerTest {
     String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
     List<Finding> names = only("FG-NAMES", check(fg(hashed("x"), hashed("x"), hashed("s_a"), seq)));
     assertThat(names).extracting(Finding::subject).containsExactly("x", "s_a");
-    assertThat(names.get(0).message()).contains("defined twice (first at /features/0)");
+    assertThat(names.get(0).message()).contains("defined twice (first at line 2, column 18)");
   }
 
   @Test
   void rejectsSharedNameWithConflictingEmbeddingConfig() {
     Finding f = single("FG-NAMES", check(fg(hashed("a", "\"shared_name\": \"t\""), hashed("b", "\"shared_name\": \"t\", \"embedding_dimension\": 16"))));
-    assertThat(f.message()).startsWith("shared_name 't' used with conflicting embedding config: feature 'b' has embedding_dimension 16 instead of 8");
+    assertThat(f.message()).startsWith("feature 'b' shares embedding table 't' with feature 'a' (at line 2, column ")
+        .contains(") but has embedding_dimension 16 where feature 'a' has 8 (both set shared_name 't'); features sharing a table must agree on");
     assertThat(check(fg(hashed("a", "\"shared_name\": \"t\""), hashed("b", "\"shared_name\": \"t\", \"emb_type\": \"float\"")))).isEmpty();
+  }
+
+  @Test
+  void aDuplicateNameWithoutSharedNameIsReportedOnceWithTheFirstPosition() {
+    // the copy shares the table named after 'uid' with a different dimension: that is the duplicate, not a second error
+    List<Finding> names = only("FG-NAMES", check(fg(hashed("a"), hashed("uid"), hashed("uid", "\"embedding_dimension\": 4"))));
+    assertThat(names).as("findings %s", names).hasSize(1);
+    assertThat(names.get(0).message()).startsWith("feature 'uid' is defined twice (first at line 3, column 18);");
+    assertThat(names.get(0).location()).isEqualTo("fg.json:4:18");
+  }
+
+  @Test
+  void aSharedTableClashExplainsAFeatureWithoutSharedNameUsesItsOwnName() {
+    Finding f = single("FG-NAMES", check(fg(hashed("a", "\"shared_name\": \"uid\""), hashed("uid", "\"embedding_dimension\": 4"))));
+    assertThat(f.message()).isEqualTo("feature 'uid' shares embedding table 'uid' with feature 'a' (at line 2, column 194) but has"
+        + " embedding_dimension 4 where feature 'a' has 8 (feature 'a' sets shared_name 'uid', and feature 'uid' has no"
+        + " shared_name, so its table is named after its feature_name 'uid'); features sharing a table must agree on"
+        + " embedding_dimension, emb_type, emb_device and filter_hook: make them agree, or give one of them a different shared_name");
+    assertThat(f.pointer()).isEqualTo("/features/1/feature_name");
+  }
+
+  @Test
+  void configsBuiltInCodeNameTheOtherFeatureByPointerSinceTheyHaveNoLines() {
+    FgConfig fg = FgConfig.builder()
+        .feature("uid", f -> f.idFeature().stringValue().hash(10).lookup(8))
+        .feature("uid", f -> f.idFeature().stringValue().hash(10).lookup(4))
+        .build();
+    Finding f = single("FG-NAMES", RuleChecker.check(fg, null, FgOptions.DEFAULT, RuleSet.recis()));
+    assertThat(f.message()).contains("defined twice (first at /features/0/feature_name)");
   }
 
   @Test
@@ -413,7 +473,7 @@ class RuleCheckerTest {
   @Test
   void rejectsEmptyBlock() {
     Finding f = single("MC-EMPTY", check(fg(hashed("x")), mc("{\"b\": [\"x\"], \"empty\": []}")));
-    assertThat(f.message()).isEqualTo("mc.json: block 'empty' has no features; list at least one feature or remove the block");
+    assertThat(f.message()).isEqualTo("block 'empty' has no features; list at least one feature or remove the block");
   }
 
   @Test
@@ -421,7 +481,7 @@ class RuleCheckerTest {
     String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
     List<Finding> refs = only("MC-REF", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\", \"y\", \"a\", \"s\"], \"s\": [\"s_a\", \"q\"]}")));
     assertThat(refs).extracting(Finding::pointer).containsExactly("/b/1", "/b/2", "/b/3", "/s/0", "/s/1");
-    assertThat(refs.get(0).message()).isEqualTo("mc.json: block 'b' references unknown feature 'y'; define it in fg.json or fix the name (names are case-sensitive)");
+    assertThat(refs.get(0).message()).isEqualTo("block 'b' references unknown feature 'y'; define it in fg.json or fix the name (names are case-sensitive)");
     assertThat(refs.get(1).message()).contains("did you mean the sequence sub-feature 's_a'");
     assertThat(refs.get(2).message()).contains("'s' is a sequence group");
     assertThat(refs.get(3).message()).contains("RecIS adds the prefix itself: write 'a'");
@@ -429,10 +489,41 @@ class RuleCheckerTest {
   }
 
   @Test
+  void anUnknownReferenceSuggestsTheNearestFeatureUnlessTwoAreEquallyNear() {
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("item_id") + "]}";
+    List<Finding> refs = only("MC-REF", check(fg(hashed("user_age"), hashed("user_id"), hashed("item_a"), hashed("item_b"), seq),
+        mc("{\"b\": [\"user_ag\", \"user_age\", \"user_id\", \"item_c\", \"item_a\", \"item_b\"], \"s\": [\"itme_id\"]}")));
+    assertThat(refs).extracting(Finding::pointer).containsExactly("/b/0", "/b/3", "/s/0");
+    assertThat(refs.get(0).message()).isEqualTo("block 'b' references unknown feature 'user_ag'; did you mean 'user_age'? If not, define it in fg.json");
+    assertThat(refs.get(1).message()).as("item_a and item_b are equally near: no guess")
+        .isEqualTo("block 'b' references unknown feature 'item_c'; define it in fg.json or fix the name (names are case-sensitive)");
+    assertThat(refs.get(2).message()).isEqualTo("block 's' references unknown feature 's_itme_id'; did you mean 'item_id'?"
+        + " Entries of a block named after sequence 's' are short names of its sub-features (item_id)");
+  }
+
+  @Test
+  void mcMessagesNameTheFileOnlyInTheirLocation() {
+    List<Finding> all = check(fg(hashed("x")), mc("{\"b\": [\"y\"], \"c\": 3}"));
+    assertThat(all).extracting(Finding::ruleId).containsExactly("MC-FORMAT", "MC-REF");
+    assertThat(all).allSatisfy(f -> assertThat(f.format()).containsOnlyOnce("mc.json"));
+    assertThat(single("MC-REF", all).format()).startsWith("error[MC-REF] mc.json:1:8 block 'b' references unknown feature 'y'");
+  }
+
+  @Test
+  void anFgWithoutAFeatureListGetsNoCascadeOfUnknownReferences() {
+    // as when fg.json is not JSON at all: its own error explains why no name resolves
+    for (String unreadable : List.of("[]", "{\"features\": {}}", "{\"reserves\": []}")) {
+      List<Finding> all = check(new ConfigSource("fg.json", unreadable), mc("{\"b\": [\"x\", \"y\"], \"1st\": [\"x\"]}"));
+      assertThat(all).as(unreadable + ": %s", all).extracting(Finding::ruleId).containsExactly(
+          unreadable.startsWith("{\"r") ? "FG-REQ" : "FG-TYPE", "MC-IDENT");
+    }
+  }
+
+  @Test
   void rejectsMixingSequenceAndPlainFeaturesInOneBlock() {
     String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("a") + "]}";
     Finding f = single("MC-SHAPE", check(fg(hashed("x"), seq), mc("{\"b\": [\"x\", \"s_a\"], \"s\": [\"a\"]}")));
-    assertThat(f.message()).startsWith("mc.json: block 'b': 's_a' shape [3, 8] cannot be concatenated with block shape [8] (from 'x')");
+    assertThat(f.message()).startsWith("block 'b': 's_a' shape [3, 8] cannot be concatenated with block shape [8] (from 'x')");
     assertThat(f.pointer()).isEqualTo("/b/1");
     assertThat(only("MC-SHAPE", check(fg(hashed("x"), raw("y", "\"value_dimension\": 5")), mc("{\"b\": [\"x\", \"y\"]}")))).isEmpty();
   }
