@@ -1,6 +1,8 @@
 package io.recship.cli;
 
 import io.recship.examples.ctr.CtrPipeline;
+import io.recship.export.ExportException;
+import io.recship.export.Exporter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -29,11 +31,13 @@ import picocli.CommandLine.Option;
       "Train the example CTR/CVR model (target attention over a click sequence) on synthetic data, save a checkpoint,"
           + " export it with the generated CtrModelExporter, load the export, score held-out samples with it and"
           + " check that its scores equal the training-side forward.",
-      "Exit codes: 0 done and parity holds, 1 the export's scores differ from the training-side forward, 2 bad options"
-          + " or the workdir cannot be written (the message says why)."
+      "Exit codes: 0 done and parity holds, 1 the export's scores differ from the training-side forward, 2 bad options,"
+          + " the workdir cannot be written or the export fails (the message says why)."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final CtrPipeline.Settings DEFAULTS = CtrPipeline.Settings.defaults(Path.of("."));
+  /** Where {@link CtrPipeline#run} exports, in the workdir. */
+  private static final String EXPORT_DIR = "export";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -89,6 +93,10 @@ final class DemoCommand implements Callable<Integer> {
       err.println("recship demo: " + e.getMessage() + ": " + FileProblems.describe(e.getCause()));
       err.flush();
       return RecShipCli.UNREADABLE;
+    } catch (ExportException e) { // its message names the step, the file and the fix; as score, exit 2
+      err.println("recship demo: " + e.getMessage());
+      err.flush();
+      return RecShipCli.UNREADABLE;
     }
     Duration total = Duration.ofNanos(System.nanoTime() - start);
     out.println();
@@ -121,8 +129,9 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Creates the workdir, or says why it cannot be: checked before training so that a bad --workdir
-   * costs no time, and worded here because Java names only the path ("Not a directory").
+   * Creates the workdir, or says why it cannot be used (also when its export/ cannot be replaced):
+   * checked before training so that a bad --workdir costs no time, and worded here because Java
+   * names only the path ("Not a directory").
    */
   private @Nullable String prepareWorkdir() {
     if (Files.exists(workdir) && !Files.isDirectory(workdir)) {
@@ -134,9 +143,22 @@ final class DemoCommand implements Callable<Integer> {
     }
     try {
       Files.createDirectories(workdir);
-      return null;
     } catch (IOException e) {
       return "--workdir " + workdir + " cannot be created: " + FileProblems.describe(e);
+    }
+    return exportDirProblem(workdir.resolve(EXPORT_DIR));
+  }
+
+  /**
+   * Why the export would refuse {@code exportDir}, or null: the demo exports with overwrite(true),
+   * which replaces only an earlier export, and the runtime would say so only after training.
+   */
+  private @Nullable String exportDirProblem(Path exportDir) {
+    try {
+      Exporter.checkExportDir(exportDir, true);
+      return null;
+    } catch (ExportException e) {
+      return "--workdir " + workdir + ": the demo exports to " + exportDir + ": " + e.detail();
     }
   }
 

@@ -111,7 +111,17 @@ record ExportInspection(
       checks.add(new Check("manifest", false, e.getMessage()));
       files = listFiles(dir);
     }
-    checks.add(fgCheck(dir, fx, inputs));
+    // loaded once for both checks that use it: a broken fg.json is reported once, by "fg"
+    @Nullable FeatureGenerator fg;
+    try {
+      fg = FeatureGenerator.load(ConfigSource.read(dir.resolve("fg.json")),
+          ConfigSource.read(fx.resolve("input_columns.json")), FgOptions.DEFAULT);
+      checks.add(fgCheck(dir, fx, fg, inputs));
+    } catch (FgConfigException | IllegalArgumentException | IllegalStateException e) {
+      // unreadable JSON, or a config FeatureGenerator cannot resolve (e.g. a block naming an unknown feature)
+      fg = null;
+      checks.add(new Check("fg", false, e.getMessage()));
+    }
     checks.addAll(torchScriptChecks(dir, fx, outputs, inputs));
 
     Path manifest = dir.resolve(RecisLayout.MANIFEST_JSON);
@@ -125,35 +135,28 @@ record ExportInspection(
       tables = fromHeaders;
       tablesFrom = "*.safetensors headers (no " + RecisLayout.MANIFEST_JSON + ")";
     }
-    checks.add(TableCheck.of(dir, fx, fromHeaders, Files.isRegularFile(manifest) ? tables : null));
+    checks.add(TableCheck.of(fromHeaders, Files.isRegularFile(manifest) ? tables : null, fg));
     return new ExportInspection(dir.toString(), modelName, createdAt, relative(dir, fx), outputs, inputs, tables,
         tablesFrom, files, checks);
   }
 
-  /** The FG loads, and gives every graph input the shape {@code inputs_dict_lite.json} records. */
-  private static Check fgCheck(Path dir, Path fx, List<Input> inputs) {
-    try {
-      FeatureGenerator fg = FeatureGenerator.load(ConfigSource.read(dir.resolve("fg.json")),
-          ConfigSource.read(fx.resolve("input_columns.json")), FgOptions.DEFAULT);
-      Map<String, List<Long>> blockShapes = new TreeMap<>();
-      fg.blocks().forEach(b -> blockShapes.put(b.name(), Arrays.stream(b.shape()).boxed().toList()));
-      for (Input in : inputs) {
-        List<Long> perRow = in.shape().isEmpty() ? List.of() : in.shape().subList(1, in.shape().size());
-        if (!blockShapes.containsKey(in.name())) {
-          return new Check("fg", false, "graph input '" + in.name() + "' is no block of " + relative(dir, fx)
-              + "/input_columns.json (it has " + blockShapes.keySet() + ")");
-        }
-        if (!blockShapes.get(in.name()).equals(perRow)) {
-          return new Check("fg", false, "graph input '" + in.name() + "': inputs_dict_lite.json gives rows of "
-              + perRow + ", fg.json and input_columns.json give " + blockShapes.get(in.name()));
-        }
+  /** The FG gives every graph input the shape {@code inputs_dict_lite.json} records. */
+  private static Check fgCheck(Path dir, Path fx, FeatureGenerator fg, List<Input> inputs) {
+    Map<String, List<Long>> blockShapes = new TreeMap<>();
+    fg.blocks().forEach(b -> blockShapes.put(b.name(), Arrays.stream(b.shape()).boxed().toList()));
+    for (Input in : inputs) {
+      List<Long> perRow = in.shape().isEmpty() ? List.of() : in.shape().subList(1, in.shape().size());
+      if (!blockShapes.containsKey(in.name())) {
+        return new Check("fg", false, "graph input '" + in.name() + "' is no block of " + relative(dir, fx)
+            + "/input_columns.json (it has " + blockShapes.keySet() + ")");
       }
-      return new Check("fg", true, "fg.json and " + relative(dir, fx) + "/input_columns.json load: "
-          + fg.features().size() + " features in " + fg.blocks().size() + " blocks, shaped as the graph's inputs");
-    } catch (FgConfigException | IllegalArgumentException | IllegalStateException e) {
-      // unreadable JSON, or a config FeatureGenerator cannot resolve (e.g. a block naming an unknown feature)
-      return new Check("fg", false, e.getMessage());
+      if (!blockShapes.get(in.name()).equals(perRow)) {
+        return new Check("fg", false, "graph input '" + in.name() + "': inputs_dict_lite.json gives rows of "
+            + perRow + ", fg.json and input_columns.json give " + blockShapes.get(in.name()));
+      }
     }
+    return new Check("fg", true, "fg.json and " + relative(dir, fx) + "/input_columns.json load: "
+        + fg.features().size() + " features in " + fg.blocks().size() + " blocks, shaped as the graph's inputs");
   }
 
   /**
@@ -177,8 +180,19 @@ record ExportInspection(
           + m.parameterNames().size() + " parameters)");
       return List.of(loads, SampleCheck.of(dir, fx, archive, m, outputs, inputs));
     } catch (TorchScriptException e) {
-      return List.of(new Check("torchscript", false, relative(dir, archive) + ": " + e.getMessage()));
+      return List.of(new Check("torchscript", false,
+          relative(dir, archive) + " does not load: " + libtorchSays(e)));
     }
+  }
+
+  /**
+   * Where libtorch failed and its own message, for a check's detail. Built from the parts: the
+   * exception's message holds libtorch's message twice (a summary line, then the full text).
+   */
+  static String libtorchSays(TorchScriptException e) {
+    String at = e.codeFile() == null ? "" : "in " + e.codeFile() + " line " + e.line()
+        + (e.sourceLine() == null ? "" : " (`" + e.sourceLine() + "`)") + ", ";
+    return at + "libtorch says: " + e.reason().strip();
   }
 
   /** One row per table: the parts of a sharded table are summed. */

@@ -94,8 +94,11 @@ final class InspectCommand implements Callable<Integer> {
     out.println();
     out.println("checks:");
     w = width(r.checks().stream().map(ExportInspection.Check::name).toList());
+    // a detail of several lines (libtorch's messages) continues under its first line, not at column 0
+    String continuation = System.lineSeparator() + " ".repeat(2 + 6 + 2 + w + 2);
     for (ExportInspection.Check c : r.checks()) {
-      out.printf(Locale.ROOT, "  %-6s  %-" + w + "s  %s%n", c.ok() ? "ok" : "FAILED", c.name(), c.detail());
+      out.printf(Locale.ROOT, "  %-6s  %-" + w + "s  %s%n", c.ok() ? "ok" : "FAILED", c.name(),
+          String.join(continuation, c.detail().strip().split("\\R")));
     }
     long failed = r.checks().stream().filter(c -> !c.ok()).count();
     out.println();

@@ -10,6 +10,7 @@ import io.recship.cli.ExportInspection.Check;
 import io.recship.cli.ExportInspection.Input;
 import io.recship.cli.ExportInspection.Output;
 import io.recship.torchscript.ScriptModel;
+import io.recship.torchscript.TorchScriptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,6 +76,9 @@ final class SampleCheck {
       NDList got;
       try {
         got = model.forward(m, args);
+      } catch (TorchScriptException e) {
+        return fail(name + " cannot run on inputs_dict.json in params_order.json order: "
+            + ExportInspection.libtorchSays(e));
       } catch (RuntimeException e) {
         return fail(name + " cannot run on inputs_dict.json in params_order.json order: " + e.getMessage());
       }

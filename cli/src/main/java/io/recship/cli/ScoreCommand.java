@@ -40,8 +40,9 @@ import picocli.CommandLine.Parameters;
           + " the FG turns them into ids, the exported tables give the embeddings (unknown ids give zeros),"
           + " the TorchScript graph gives the outputs.",
       "Prints one JSON object per sample: {\"sample_id\": ..., \"<output>\": score, ...}.",
-      "Exit codes: 0 scored, 2 the export or the input cannot be read or --output cannot be written (the message"
-          + " names the file, and the line where there is one)."
+      "An input without samples prints nothing to standard output and says so on standard error.",
+      "Exit codes: 0 scored (also 0 samples), 2 the export or the input cannot be read or --output cannot be written"
+          + " (the message names the file, and the line where there is one)."
     })
 final class ScoreCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -130,7 +131,11 @@ final class ScoreCommand implements Callable<Integer> {
         return fail("cannot write the scores" + (output == null ? "" : " to --output " + output) + ": "
             + FileProblems.describe(e));
       }
-      if (output != null) {
+      if (scored == 0) { // no output at all would look like a silent failure
+        err.println("recship score: --input " + input + " holds 0 samples (it is empty or has only blank lines);"
+            + " nothing was scored" + (output == null ? "" : ", " + output + " is empty"));
+        err.flush();
+      } else if (output != null) {
         err.println("recship score: " + scored + " samples scored -> " + output);
         err.flush();
       }

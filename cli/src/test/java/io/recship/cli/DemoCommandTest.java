@@ -65,4 +65,35 @@ class DemoCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("recship demo: --workdir " + below + ": " + file + " is a file; choose a directory\n");
   }
+
+  @Test
+  void exportFolderWithOtherFilesIsRefusedBeforeTrainingWithTheFixAndExitTwo() throws IOException {
+    Path export = Files.createDirectories(tmp.resolve("export"));
+    Path precious = Files.writeString(export.resolve("precious.txt"), "x\n");
+
+    Cli r = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("recship demo: --workdir " + tmp + ": the demo exports to " + export
+        + ": exportDir " + export + " is not empty and has no recship-manifest.json, so it is not a RecShip export")
+        .contains("Empty or remove the folder")
+        .endsWith("\n")
+        .hasLineCount(1);
+    assertThat(r.out()).as("nothing trained").isEmpty();
+    assertThat(precious).hasContent("x");
+  }
+
+  @Test
+  void exportPathThatIsAFileIsRefusedBeforeTrainingWithExitTwo() throws IOException {
+    Path export = Files.writeString(tmp.resolve("export"), "x\n");
+
+    Cli r = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship demo: --workdir " + tmp + ": the demo exports to " + export
+        + ": exportDir " + export + " exists and is a file; remove it or choose another folder\n");
+    assertThat(r.out()).isEmpty();
+  }
 }

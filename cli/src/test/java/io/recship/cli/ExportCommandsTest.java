@@ -10,12 +10,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recship.examples.ctr.CtrPipeline;
 import io.recship.serving.ExportedModel;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +115,10 @@ class ExportCommandsTest {
         .replace("\"idx\":X", "\"idx\":2"));
     assertThat(Cli.run("inspect", copy.toString()).out())
         .containsPattern("(?m)^  FAILED  sample       fx_user_model/user_model\\.pt cannot run on inputs_dict\\.json in"
-            + " params_order\\.json order: ");
+            + " params_order\\.json order: ")
+        // libtorch's traceback once, under the check, not again at column 0
+        .containsOnlyOnce("Traceback of TorchScript")
+        .containsPattern("(?m)^ {23}Traceback of TorchScript");
   }
 
   @Test
@@ -177,6 +183,45 @@ class ExportCommandsTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).containsPattern("(?m)^  FAILED  tables       table 'user_id': torch_rank_weights_embs_table_multi_shard"
         + "\\.json says \\d+ rows x 32, the \\*\\.safetensors files hold \\d+ x 16; export again from the checkpoint$");
+  }
+
+  @Test
+  void inspectReportsAMalformedFgJsonOnceAndTheTablesCheckSaysItLeftFgJsonOut() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.writeString(copy.resolve("fg.json"), "x\n", StandardOpenOption.APPEND);
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out().lines().filter(l -> l.contains("malformed JSON")))
+        .singleElement().asString().startsWith("  FAILED  fg           " + copy.resolve("fg.json") + ":");
+    assertThat(r.out())
+        .containsPattern("(?m)^  ok      tables       5 tables agree across .*\\(rows, dim\\); not compared with"
+            + " fg\\.json, which does not load \\(see the fg check\\)$")
+        .endsWith("FAILED: 2 of 5 checks (manifest, fg)\n");
+  }
+
+  @Test
+  void inspectOfATruncatedArchivePrintsLibtorchsMessageOnceIndentedUnderItsCheck() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Path archive = copy.resolve("fx_user_model/user_model.pt");
+    try (FileChannel c = FileChannel.open(archive, StandardOpenOption.WRITE)) {
+      c.truncate(5000);
+    }
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    String checks = r.out().substring(r.out().indexOf("\nchecks:\n") + "\nchecks:\n".length(),
+        r.out().indexOf("\n\nFAILED: "));
+    assertThat(checks).containsPattern("(?m)^  FAILED  torchscript  fx_user_model/user_model\\.pt does not load:"
+        + " libtorch says: \\S");
+    assertThat(checks).doesNotContain("full libtorch message below");
+    assertThat(checks.lines()).as("every line of a check's detail is indented under it")
+        .allSatisfy(l -> assertThat(l).startsWith("  "));
+    String reason = checks.substring(checks.indexOf("libtorch says: ") + "libtorch says: ".length()).lines()
+        .findFirst().orElseThrow();
+    assertThat(checks.split(Pattern.quote(reason), -1)).as("libtorch's message once").hasSize(2);
   }
 
   @Test
@@ -325,6 +370,26 @@ class ExportCommandsTest {
     Cli quiet = Cli.run("score", demo.exportDir().toString(), "--input", in.toString());
     assertThat(quiet.exit()).as(quiet.err()).isZero();
     assertThat(quiet.err()).isEmpty();
+  }
+
+  @Test
+  void scoreOfAnInputWithoutSamplesSaysSoOnStandardErrorAndExitsZero() throws IOException {
+    Path empty = Files.createFile(tmp.resolve("empty.jsonl"));
+    Path blank = Files.writeString(tmp.resolve("blank.jsonl"), "\n  \n");
+
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", empty.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("recship score: --input " + empty + " holds 0 samples (it is empty or has only"
+        + " blank lines); nothing was scored\n");
+
+    Path out = tmp.resolve("scores.jsonl");
+    Cli toFile = Cli.run("score", demo.exportDir().toString(), "--input", blank.toString(), "--output", out.toString());
+    assertThat(toFile.exit()).as(toFile.err()).isZero();
+    assertThat(toFile.err()).isEqualTo("recship score: --input " + blank + " holds 0 samples (it is empty or has only"
+        + " blank lines); nothing was scored, " + out + " is empty\n");
+    assertThat(out).isEmptyFile();
   }
 
   @Test
