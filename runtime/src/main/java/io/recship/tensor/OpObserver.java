@@ -11,6 +11,13 @@ public interface OpObserver {
   /** Called after the op ran eagerly. May throw to abort the forward (untraceable op). */
   void onOp(OpRecord op);
 
+  /**
+   * Called before Java reads {@code tensor}'s values ({@code accessor}: {@code "Tensor.item"},
+   * {@code "Tensor.toFloatArray"}, ...). A value that leaves the tensor world leaves the graph too:
+   * a trace may throw here rather than bake it in as a constant.
+   */
+  default void onRead(String accessor, Tensor tensor) {}
+
   /** Makes {@code observer} the active one on this thread until the returned handle closes. */
   static Activation activate(OpObserver observer) {
     @Nullable OpObserver previous = Observers.ACTIVE.get();

@@ -137,26 +137,46 @@ public final class Tensor implements AutoCloseable {
     return DType.of(array.getDataType());
   }
 
+  /** The values, row-major, as floats. Inside a traced forward, only for tensors the trace did not make. */
   public float[] toFloatArray() {
-    return array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    observeRead("Tensor.toFloatArray");
+    return floats();
   }
 
+  /** The values, row-major, as longs. Inside a traced forward, only for tensors the trace did not make. */
   public long[] toLongArray() {
+    observeRead("Tensor.toLongArray");
     return array.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
   }
 
+  /** The values, row-major. Inside a traced forward, only for tensors the trace did not make. */
   public boolean[] toBooleanArray() {
+    observeRead("Tensor.toBooleanArray");
     return array.toBooleanArray();
   }
 
-  /** The single value of a one-element tensor, as a float. */
+  /**
+   * The single value of a one-element tensor, as a float. Inside a traced forward, only for tensors
+   * the trace did not make: a graph cannot carry a Java value (or a branch taken on it).
+   */
   public float item() {
     if (array.size() != 1) {
       throw new IllegalStateException(
           "item() needs a one-element tensor, this one has shape " + array.getShape());
     }
-    float[] v = toFloatArray();
-    return v[0];
+    observeRead("Tensor.item");
+    return floats()[0];
+  }
+
+  private float[] floats() {
+    return array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+  }
+
+  private void observeRead(String accessor) {
+    OpObserver observer = OpObserver.active();
+    if (observer != null) {
+      observer.onRead(accessor, this);
+    }
   }
 
   /** A copy owned by the current scope (not an op: a trace does not know the copy). */

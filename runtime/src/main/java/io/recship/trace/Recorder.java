@@ -62,6 +62,19 @@ final class Recorder implements OpObserver {
     pending.add(new Pending(value, op.name(), expr.toString(), operands, op.output().shape(), op.output().dtype(), CallSite.current()));
   }
 
+  /** A traced tensor's value read into Java would be a constant in the graph: refuse it. */
+  @Override
+  public void onRead(String accessor, Tensor tensor) {
+    if (!names.containsKey(tensor)) {
+      return; // not part of the graph (e.g. a Java-side constant): reading it changes nothing
+    }
+    String site = CallSite.current();
+    throw new TraceException(accessor, site, "cannot trace '" + accessor + "' at " + site + ": it reads"
+        + " a traced tensor's values into Java, so the exported graph would keep this batch's value as"
+        + " a constant (and any branch taken on it). Keep the computation in tensor ops (compare with"
+        + " gt/lt and pick with Tensor.where instead of an if), or do it outside the forward.");
+  }
+
   private static String untraceable(String op, String site, boolean factory) {
     if (factory) {
       return "cannot trace '" + op + "' at " + site + ": a tensor created from nothing inside the"

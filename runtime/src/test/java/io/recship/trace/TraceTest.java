@@ -246,6 +246,39 @@ class TraceTest {
   }
 
   @Test
+  void readingATracedTensorsValueInTheForwardFailsWithTheAccessorAndCallSite() {
+    try (Mlp mlp = Mlp.of(4, 2)) {
+      Blocks batch = Batches.random(1, 3, Map.of("x", new long[] {4}));
+      // a data-dependent branch: the graph would keep whichever side this batch took
+      assertThatThrownBy(() -> Trace.trace("Bad", batch, mlp, in -> {
+            Tensor x = in.get("x");
+            return List.of(x.mean().item() > 1e9 ? x.times(2) : x);
+          }))
+          .isInstanceOf(TraceException.class)
+          .hasMessageContaining("cannot trace 'Tensor.item' at io.recship.trace.TraceTest.lambda$")
+          .hasMessageContaining("TraceTest.java:")
+          .hasMessageContaining("Tensor.where")
+          .satisfies(e -> assertThat(((TraceException) e).op()).isEqualTo("Tensor.item"));
+      assertThatThrownBy(() -> Trace.trace("Bad", batch, mlp,
+              in -> List.of(in.get("x").times(in.get("x").toFloatArray()[0]))))
+          .isInstanceOf(TraceException.class)
+          .hasMessageContaining("cannot trace 'Tensor.toFloatArray'");
+    }
+  }
+
+  @Test
+  void readingAJavaSideConstantInTheForwardIsFine() {
+    try (Mlp mlp = Mlp.of(4, 2);
+        Tensor scale = Tensor.of(new float[] {2f}, 1)) {
+      Blocks batch = Batches.random(1, 3, Map.of("x", new long[] {4}));
+      try (TracedModule traced =
+          Trace.trace("Scaled", batch, mlp, in -> List.of(in.get("x").times(scale.item())))) {
+        assertThat(traced.source()).contains("2.0");
+      }
+    }
+  }
+
+  @Test
   void anOpWithoutTorchScriptFormFailsTheTrace() {
     try (Mlp mlp = Mlp.of(4, 2)) {
       Blocks batch = Batches.random(1, 3, Map.of("x", new long[] {4}));
