@@ -123,9 +123,11 @@ final class ModelValidator {
       report.error("@RecModel goes on a class holding the sparse and dense archs, not on "
           + kindWithArticle(model.getKind()), model, recModel, null);
     }
-    if (!accessibleFrom(model, pkg)) {
-      report.error("@RecModel class " + model.getSimpleName() + " must not be private: "
-          + exporter + " takes it as a parameter", model, recModel, null);
+    boolean modelVisible = accessibleFrom(model, pkg);
+    if (!modelVisible) {
+      report.error("[EXP-ARGS] @RecModel class " + model.getSimpleName() + " is "
+          + hiddenBecause(model, pkg) + ", but the generated " + exporter + " in package " + pkg
+          + " takes it as a parameter; make it package-private or public", model, recModel, null);
     }
 
     int configWarnings = checkConfig(model, recModel, declared, report);
@@ -138,6 +140,9 @@ final class ModelValidator {
           model, recModel, null);
     }
     boolean typesKnown = missingRuntime.isEmpty();
+    if (!modelVisible) {
+      return Result.INVALID; // its archs' access follows from the model's: one error says it all
+    }
 
     ModelDescriptor.Member sparse =
         arch(model, SparseArch.class, sparseMembers, typesKnown ? SPARSE_MODEL : null, report);
@@ -354,8 +359,9 @@ final class ModelValidator {
       List<String> names = members.stream().map(m -> m.getSimpleName().toString()).toList();
       for (Element member : members) {
         report.error("[EXP-ARGS] @RecModel " + model.getSimpleName() + " has " + members.size()
-            + " " + annotationName + " members " + names + "; exactly one is allowed", member,
-            mirror(member, annotation), null);
+            + " " + annotationName + " members " + names + "; exactly one is allowed: keep "
+            + annotationName + " on the one the exporter should read and remove it from the others",
+            member, mirror(member, annotation), null);
       }
       return null;
     }
@@ -659,7 +665,9 @@ final class ModelValidator {
     } else {
       report.error("[DENSE-OUT] " + where + ": output must be Tensor, or a record (Java) or data"
           + " class (Kotlin) of Tensors with one component per output name, not " + returned
-          + "; a list, array or map has no number of outputs fixed at compile time", method);
+          + (isCollection(returned)
+              ? "; a list, array or map has no number of outputs fixed at compile time" : ""),
+          method);
       ok = false;
     }
 
@@ -692,6 +700,24 @@ final class ModelValidator {
       components.add(byName.get("component" + i));
     }
     return components;
+  }
+
+  /** An array, or a java.util Collection or Map: containers whose size javac cannot know. */
+  private boolean isCollection(TypeMirror type) {
+    if (type.getKind() == TypeKind.ARRAY) {
+      return true;
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    TypeMirror erased = types.erasure(type);
+    for (String container : List.of("java.util.Collection", "java.util.Map")) {
+      TypeElement c = elements.getTypeElement(container);
+      if (c != null && types.isAssignable(erased, types.erasure(c.asType()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean isMapOfTensors(TypeMirror type) {

@@ -227,6 +227,26 @@ class ModelShapesTest {
   }
 
   @Test
+  void privateNestedModelIsOneErrorNotOnePerArch() {
+    JavaFileObject models = source("com.acme.Models",
+        "public class Models {",
+        "  @RecModel(" + CONFIGS + ")",
+        "  private static final class Hidden {",
+        "    @SparseArch private SparseModel sparse;",
+        "    @DenseArch private CtrDense dense;",
+        "  }",
+        "}");
+    Compilation compilation = compile(models, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[EXP-ARGS] @RecModel class Hidden is private, but the"
+            + " generated Models_HiddenExporter in package com.acme takes it as a parameter; make it"
+            + " package-private or public")
+        .inFile(models).onLine(line(2));
+  }
+
+  @Test
   void kotlinInternalPropertyIsReadThroughItsModuleMangledGetter() {
     // kapt's stub of `@SparseArch internal val sparse`: a private field and a public getter whose
     // JVM name carries the Kotlin module's name

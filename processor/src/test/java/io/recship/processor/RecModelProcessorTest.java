@@ -328,6 +328,8 @@ class RecModelProcessorTest {
     String message = "[EXP-ARGS] @RecModel CtrModel has 2 @SparseArch members [sparse, other]";
     assertThat(compilation).hadErrorContaining(message).inFile(model).onLine(FIRST_MEMBER_LINE);
     assertThat(compilation).hadErrorContaining(message).inFile(model).onLine(FIRST_MEMBER_LINE + 1);
+    assertThat(compilation).hadErrorContaining("keep @SparseArch on the one the exporter should"
+        + " read and remove it from the others");
   }
 
   @Test
@@ -400,6 +402,21 @@ class RecModelProcessorTest {
             + " output must be Tensor, or a record (Java) or data class (Kotlin) of Tensors")
         .inFile(dense).onLine(FIRST_DENSE_LINE + 1);
     assertThat(compilation).hadErrorContaining("java.util.List<io.recship.tensor.Tensor>");
+  }
+
+  @Test
+  void denseForwardReturningObjectIsNotToldAboutListsItDoesNotReturn() {
+    JavaFileObject dense = dense(
+        "  @ExportOutput(\"ctr\")",
+        "  public Object forward(Blocks in) {",
+        "    return in.get(\"user\");",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("with one component per output name, not"
+        + " java.lang.Object");
+    assertThat(compilation.errors()).noneMatch(e -> e.getMessage(null).contains("a list, array"));
   }
 
   @Test
