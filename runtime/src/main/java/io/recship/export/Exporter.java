@@ -101,7 +101,10 @@ public final class Exporter {
         throw new ExportException(
             ExportException.Step.EXPORT_DENSE,
             "tracing batch must have at least 2 rows for a dynamic batch dimension, but the first"
-                + " dataset batch has " + first.size() + "; use a batch size of 2 or more");
+                + " dataset batch has " + first.size() + (dataset.batchSize() >= 2
+                    ? " although the batch size is " + dataset.batchSize() + ": the dataset holds"
+                        + " fewer samples than that; export with a dataset of 2 or more samples"
+                    : "; use a batch size of 2 or more"));
       }
       boolean wasTraining = sparse.isTraining();
       sparse.eval();

@@ -30,7 +30,8 @@ final class SparseExport {
     if (!Files.isDirectory(ckptDir)) {
       throw new ExportException(
           ExportException.Step.EXPORT_SPARSE,
-          "checkpoint folder " + ckptDir + " does not exist; pass the ckptDir the training saved to");
+          "checkpoint folder " + ckptDir + (Files.exists(ckptDir) ? " is a file, not a folder"
+              : " does not exist") + "; pass the ckptDir the training saved to");
     }
     try (Stream<Path> s = Files.list(ckptDir)) {
       List<Path> files =

@@ -362,6 +362,17 @@ class ShardedExportTest {
   }
 
   @Test
+  void aDatasetOfOneSampleIsNamedAsSuchNotAsTooSmallABatchSize() {
+    Dataset one = Dataset.inMemory(Schema.fromFg(fg), samples(1, 3)).batchSize(64).build();
+    Path out = tmp.resolve("export");
+    assertThatThrownBy(() -> Exporter.export(plan(out).dataset(one).build()))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("the first dataset batch has 1 although the batch size is 64: the"
+            + " dataset holds fewer samples than that; export with a dataset of 2 or more samples");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void filteredShardedExportEqualsTheFilteredSingleRankExport() throws IOException {
     Path out = tmp.resolve("export");
     ExportResult one = Exporter.export(plan(out).filterSparseOpt(true).shardRank(1).shardCount(2).build());

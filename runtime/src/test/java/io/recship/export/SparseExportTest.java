@@ -140,6 +140,14 @@ class SparseExportTest {
   }
 
   @Test
+  void aCheckpointPathThatIsAFileIsNamedAsAFileNotAsMissing() throws IOException {
+    Path file = Files.writeString(tmp.resolve("ckpt"), "not a folder");
+    assertThatThrownBy(() -> SparseExport.checkpointFiles(file))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("checkpoint folder " + file + " is a file, not a folder");
+  }
+
+  @Test
   void filterRefusesATruncatedTableFile() throws IOException {
     Path src = tmp.resolve("model-000000-of-000001.safetensors");
     writeTableFile(src, "t", new long[] {1, 2, 3}, 8, 0f);
