@@ -113,7 +113,12 @@ final class ConfigChecker {
     for (String place : lookup.lookedIn()) {
       sb.append("\n  ").append(place);
     }
-    sb.append("\nPut it under src/main/resources, or pass -A")
+    if (lookup.nearestFolder() != null) {
+      sb.append("\n").append(lookup.nearestFolder()).append(lookup.jsonInFolder().isEmpty()
+          ? " holds no json file" : " holds " + String.join(", ", lookup.jsonInFolder()));
+    }
+    sb.append("\nCheck the name (it is relative to src/main/resources), or put the file under"
+            + " src/main/resources, or pass -A")
         .append(RecModelProcessor.RESOURCES_OPTION).append("=DIR to the compiler");
     return sb.toString();
   }

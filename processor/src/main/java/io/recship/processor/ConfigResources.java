@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import javax.annotation.processing.Filer;
 import javax.tools.FileObject;
 import javax.tools.JavaFileManager;
@@ -42,11 +43,23 @@ final class ConfigResources {
    * A resource that was found (its bytes: {@link ConfigSource#decode} makes them text), or every
    * place that was tried.
    */
-  record Lookup(byte @Nullable [] content, @Nullable String foundIn, List<String> lookedIn) {
+  record Lookup(
+      byte @Nullable [] content,
+      @Nullable String foundIn,
+      List<String> lookedIn,
+      @Nullable Path nearestFolder,
+      List<String> jsonInFolder) {
+    Lookup(byte[] content, String foundIn) {
+      this(content, foundIn, List.of(), null, List.of());
+    }
+
     boolean found() {
       return content != null;
     }
   }
+
+  /** How many json file names a "not found" message lists from the folder it expected. */
+  private static final int MAX_LISTED = 12;
 
   private final Filer filer;
   private final List<String> optionDirs;
@@ -72,48 +85,60 @@ final class ConfigResources {
 
   private Lookup lookup(String name) {
     List<String> looked = new ArrayList<>();
+    // every file path tried, in order: listed once, and searched for the folder to list
+    Set<Path> tried = new LinkedHashSet<>();
     for (StandardLocation location :
         List.of(StandardLocation.CLASS_OUTPUT, StandardLocation.SOURCE_PATH)) {
       FileObject file = resource(location, name);
-      String where = location.getName() + (file == null ? "" : " (" + describe(file.toUri()) + ")");
-      if (file != null) {
-        byte[] content = read(file);
-        if (content != null) {
-          return new Lookup(content, where, List.of());
-        }
+      if (file == null) {
+        looked.add(location.getName() + " (not found)");
+        continue;
+      }
+      String where = location.getName() + " (" + describe(file.toUri()) + ")";
+      byte[] content = read(file);
+      if (content != null) {
+        return new Lookup(content, where);
       }
       looked.add(where);
+      Path path = asPath(file.toUri());
+      if (path != null) {
+        tried.add(path);
+      }
     }
     if (optionDirs.isEmpty()) {
       looked.add("-A" + RecModelProcessor.RESOURCES_OPTION + " (not set)");
     }
     for (String dir : optionDirs) {
-      Lookup found = tryPath(name, dir, "-A" + RecModelProcessor.RESOURCES_OPTION, looked);
+      Lookup found = tryPath(name, dir, "-A" + RecModelProcessor.RESOURCES_OPTION, looked, tried);
       if (found != null) {
         return found;
       }
     }
     for (Path moduleDir : moduleDirs(name)) {
       Path resources = moduleDir.resolve("src").resolve("main").resolve("resources");
-      Lookup found = tryPath(name, resources.toString(), "src/main/resources", looked);
+      Lookup found = tryPath(name, resources.toString(), "src/main/resources", looked, tried);
       if (found != null) {
         return found;
       }
     }
-    return new Lookup(null, null, List.copyOf(looked));
+    return notFound(looked, tried);
   }
 
-  private @Nullable Lookup tryPath(String name, String dir, String label, List<String> looked) {
+  private @Nullable Lookup tryPath(
+      String name, String dir, String label, List<String> looked, Set<Path> tried) {
     Path file;
     try {
-      file = Path.of(dir).resolve(name);
+      file = Path.of(dir).resolve(name).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
       looked.add(label + " " + dir + " (not a valid path: " + e.getMessage() + ")");
       return null;
     }
+    if (!tried.add(file)) {
+      return null; // the same file through another route (e.g. -A pointing at src/main/resources)
+    }
     if (Files.isRegularFile(file)) {
       try {
-        return new Lookup(Files.readAllBytes(file), label + " " + file, List.of());
+        return new Lookup(Files.readAllBytes(file), label + " " + file);
       } catch (IOException e) {
         looked.add(label + " " + file + " (unreadable: " + e + ")");
         return null;
@@ -121,6 +146,30 @@ final class ConfigResources {
     }
     looked.add(label + " " + file);
     return null;
+  }
+
+  /**
+   * Where it looked, and the json files of the first of those folders that exists: a misspelt
+   * name ("fgs.json") is then plain to see next to the real one.
+   */
+  private static Lookup notFound(List<String> looked, Set<Path> tried) {
+    for (Path file : tried) {
+      Path folder = file.getParent();
+      if (folder != null && Files.isDirectory(folder)) {
+        try (Stream<Path> entries = Files.list(folder)) {
+          List<String> json = entries
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".json"))
+              .sorted()
+              .limit(MAX_LISTED)
+              .toList();
+          return new Lookup(null, null, List.copyOf(looked), folder, json);
+        } catch (IOException | RuntimeException e) {
+          // an unreadable folder: say where it looked, without the listing
+        }
+      }
+    }
+    return new Lookup(null, null, List.copyOf(looked), null, List.of());
   }
 
   /** Module roots (directories holding {@code src/main}) above the output directories. */

@@ -306,6 +306,22 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void misspeltFgResourceListsTheJsonFilesOfItsFolderOnce() {
+    JavaFileObject model = model("fg = \"valid/fgs.json\", mc = \"valid/mc.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining(
+        Fixtures.configDir().resolve("valid") + " holds fg.json, mc.json");
+    assertThat(compilation).hadErrorContaining("Check the name (it is relative to"
+        + " src/main/resources)");
+    String message = compilation.errors().get(0).getMessage(null);
+    String path = Fixtures.configDir().resolve("valid/fgs.json").toString();
+    assertThat(message.indexOf(path)).as("each path tried is listed once")
+        .isEqualTo(message.lastIndexOf(path));
+  }
+
+  @Test
   void malformedFgJsonIsOneClearError() {
     JavaFileObject model = model("fg = \"valid/mc.json\", mc = \"valid/fg.json\"", FIELDS);
     Compilation compilation = compile(model, twoOutputDense());
