@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -149,11 +150,14 @@ final class ConfigResources {
   }
 
   /**
-   * Where it looked, and the json files of the first of those folders that exists: a misspelt
-   * name ("fgs.json") is then plain to see next to the real one.
+   * Where it looked, and the json files of the last of those folders that exists (the source
+   * folders come last, the copies in the class output first): a misspelt name ("fgs.json") is
+   * then plain to see next to the real one.
    */
   private static Lookup notFound(List<String> looked, Set<Path> tried) {
-    for (Path file : tried) {
+    List<Path> lastFirst = new ArrayList<>(tried);
+    Collections.reverse(lastFirst);
+    for (Path file : lastFirst) {
       Path folder = file.getParent();
       if (folder != null && Files.isDirectory(folder)) {
         try (Stream<Path> entries = Files.list(folder)) {
