@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
  * Shared Jackson setup and the text-level helpers (lowercasing, escaping).
@@ -26,6 +27,10 @@ final class Json {
   /** Python's json module accepts NaN/Infinity (and rejects trailing data: {@link #readTree}). */
   static final JsonFactory FACTORY =
       JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+  /** Jackson's location text inside a reason: "[Source: REDACTED (...); line: 1, column: 14]". */
+  private static final Pattern SOURCE_LOCATION =
+      Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
 
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -44,7 +49,7 @@ final class Json {
       int col = loc == null ? -1 : loc.getColumnNr();
       throw FgConfigException.at(
           file, line, col, null,
-          "malformed JSON: " + firstLine(e.getOriginalMessage())
+          "malformed JSON: " + withPlainLocations(firstLine(e.getOriginalMessage()))
               + ". Fix the JSON syntax at this position (a missing comma, quote or bracket is the usual cause)",
           e);
     } catch (IOException | RuntimeException e) {
@@ -126,6 +131,14 @@ final class Json {
         // END_* and FIELD_NAME cannot start a value; VALUE_EMBEDDED_OBJECT needs a binary format
         throw new JsonParseException(p, "unexpected token " + t, p.currentTokenLocation());
     }
+  }
+
+  /**
+   * Jackson's reason with its location text ("[Source: REDACTED (`StreamReadFeature...`
+   * disabled); line: 4, column: 15]") as "line 4, column 15": that text names Jackson settings.
+   */
+  static String withPlainLocations(String reason) {
+    return SOURCE_LOCATION.matcher(reason).replaceAll("line $1, column $2");
   }
 
   private static String firstLine(String s) {

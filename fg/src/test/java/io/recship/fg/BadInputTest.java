@@ -27,6 +27,17 @@ class BadInputTest {
   }
 
   @Test
+  void anUnclosedObjectIsReportedWithoutJacksonsSourceLocationText() {
+    assertThatThrownBy(() -> FgParser.parseFg(new ConfigSource("shop/fg.json", "{\"features\": [\n"),
+            FgOptions.DEFAULT))
+        .isInstanceOf(FgConfigException.class)
+        .hasMessageContaining("malformed JSON: Unexpected end-of-input: expected close marker for Array"
+            + " (start marker at line 1, column 14)")
+        .hasMessageNotContaining("[Source:")
+        .hasMessageNotContaining("StreamReadFeature");
+  }
+
+  @Test
   void checkerThrowsOnlyTheProjectExceptionForMalformedJson() {
     assertThatThrownBy(() -> check(new ConfigSource("fg.json", "{\"features\": [")))
         .isInstanceOf(FgConfigException.class)
