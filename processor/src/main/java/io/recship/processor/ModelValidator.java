@@ -563,8 +563,10 @@ final class ModelValidator {
     }
     if (annotated.isEmpty()) {
       report.error("[DENSE-OUT] dense type " + dense.getSimpleName() + " has no @ExportOutput"
-          + " method; annotate its forward method, e.g. @ExportOutput(\"score\") public Tensor"
-          + " forward(Blocks in)", denseMember, mirror(denseMember, DenseArch.class), null);
+          + " method; annotate its forward method, e.g. " + (isKotlin(dense)
+              ? "@ExportOutput(\"score\") fun forward(blocks: Blocks): Tensor"
+              : "@ExportOutput(\"score\") public Tensor forward(Blocks in)"),
+          denseMember, mirror(denseMember, DenseArch.class), null);
       return null;
     }
     if (annotated.size() > 1) {
@@ -700,6 +702,13 @@ final class ModelValidator {
       components.add(byName.get("component" + i));
     }
     return components;
+  }
+
+  /** Compiled from Kotlin (kapt's stubs keep the class's {@code @kotlin.Metadata}). */
+  private static boolean isKotlin(TypeElement type) {
+    return type.getAnnotationMirrors().stream().anyMatch(a ->
+        ((TypeElement) a.getAnnotationType().asElement()).getQualifiedName()
+            .contentEquals("kotlin.Metadata"));
   }
 
   /** An array, or a java.util Collection or Map: containers whose size javac cannot know. */

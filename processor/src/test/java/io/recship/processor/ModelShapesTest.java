@@ -3,6 +3,7 @@ package io.recship.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.recship.processor.Fixtures.compile;
 import static io.recship.processor.Fixtures.twoOutputDense;
+import static io.recship.processor.Fixtures.validModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.testing.compile.Compilation;
@@ -224,6 +225,23 @@ class ModelShapesTest {
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
         .contains("CtrDense dense = model.dense();", "model.sparse(), dense, forward");
+  }
+
+  @Test
+  void aKotlinDenseClassWithoutExportOutputGetsTheHintInKotlin() {
+    // kapt's stub keeps @kotlin.Metadata on the class; a stand-in for it here
+    JavaFileObject metadata = JavaFileObjects.forSourceString("kotlin.Metadata",
+        "package kotlin; public @interface Metadata {}");
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "@kotlin.Metadata",
+        "public final class CtrDense extends Module {",
+        "  public final Tensor forward(Blocks blocks) { return blocks.get(\"user\"); }",
+        "}");
+    Compilation compilation = compile(validModel(), dense, metadata);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("has no @ExportOutput method; annotate its forward"
+        + " method, e.g. @ExportOutput(\"score\") fun forward(blocks: Blocks): Tensor");
   }
 
   @Test

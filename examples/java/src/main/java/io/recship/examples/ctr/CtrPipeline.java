@@ -161,8 +161,9 @@ public final class CtrPipeline {
     clock.lap("data");
 
     try (CtrModel model = new CtrModel(fg, s.seed()); Adam adam = Adam.of(model.dense, s.denseLearningRate())) {
-      log.accept(String.format(Locale.ROOT, "[2/6] train: %d steps of %d samples; dense %s parameters, Adam lr %s; sparse Adam lr %s",
-          s.steps(), s.batchSize(), model.dense.parameterCount(), s.denseLearningRate(), s.sparseLearningRate()));
+      log.accept(String.format(Locale.ROOT, "[2/6] train: %d step%s of %d samples; dense %s parameters, Adam lr %s; sparse Adam lr %s",
+          s.steps(), s.steps() == 1 ? "" : "s", s.batchSize(), model.dense.parameterCount(), s.denseLearningRate(),
+          s.sparseLearningRate()));
       Trainer trainer = trainer(model, adam, s.sparseLearningRate(), s.reportEvery(), r -> log.accept("      " + r));
       trainer.train(train, s.steps());
       clock.lap("train");
