@@ -197,12 +197,11 @@ final class SparseExport {
     }
   }
 
-  private static ExportException corrupt(Path f, RuntimeException e) {
+  /** The checkpoint reader's message names the file, the tensor and the fix already: keep it whole. */
+  private static ExportException corrupt(Path f, io.recship.checkpoint.CheckpointException e) {
+    String detail = e.file() != null ? e.getMessage() : f + ": " + e.getMessage();
     return new ExportException(
-        ExportException.Step.PREPARE,
-        "checkpoint file " + f + " is unreadable: " + e.getMessage()
-            + " Save the checkpoint again (or copy it again if it was transferred)",
-        e);
+        ExportException.Step.PREPARE, "checkpoint file is unreadable: " + detail, e);
   }
 
   /**

@@ -148,6 +148,23 @@ class SparseExportTest {
   }
 
   @Test
+  void aTruncatedCheckpointFileIsNamedOnceWithOneFix() throws IOException {
+    Path src = tmp.resolve("model-000000-of-000001.safetensors");
+    writeTableFile(src, "t", new long[] {1, 2, 3}, 8, 0f);
+    byte[] all = Files.readAllBytes(src);
+    Files.write(src, java.util.Arrays.copyOf(all, all.length - 10));
+    assertThatThrownBy(() -> SparseExport.validate(List.of(src)))
+        .isInstanceOf(ExportException.class)
+        .hasMessageStartingWith("prepare: checkpoint file is unreadable: " + src + ": tensor ")
+        .hasMessageContaining("file is truncated")
+        .satisfies(e -> {
+          String m = e.getMessage();
+          assertThat(m.indexOf(src.toString())).isEqualTo(m.lastIndexOf(src.toString()));
+          assertThat(m).containsOnlyOnce("Fix:").doesNotContain("Save the checkpoint again");
+        });
+  }
+
+  @Test
   void filterRefusesATruncatedTableFile() throws IOException {
     Path src = tmp.resolve("model-000000-of-000001.safetensors");
     writeTableFile(src, "t", new long[] {1, 2, 3}, 8, 0f);
