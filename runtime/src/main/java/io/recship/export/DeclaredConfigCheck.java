@@ -55,22 +55,22 @@ final class DeclaredConfigCheck {
           e);
     }
     if (!declaredFg.equals(fg.fgConfig())) {
-      throw new ExportException(
-          ExportException.Step.PREPARE,
-          "the sparse model of " + modelName + " was built from another FG than the '"
-              + d.fgResource() + "' that @RecModel declares (and the compile-time checks ran on)."
-              + " Build it with FeatureGenerator.load of that resource, or change @RecModel(fg ="
-              + " ...) to the config the model uses");
+      throw builtFromAnother(modelName, "FG", d.fgResource(), "fg");
     }
     if (!declaredMc.equals(fg.mcConfig())) {
-      throw new ExportException(
-          ExportException.Step.PREPARE,
-          "the sparse model of " + modelName + " was built from another MC than the '"
-              + d.mcResource() + "' that @RecModel declares (and the compile-time checks ran on)."
-              + " Build it with FeatureGenerator.load of that resource, or change @RecModel(mc ="
-              + " ...) to the config the model uses");
+      throw builtFromAnother(modelName, "MC", d.mcResource(), "mc");
     }
     checkRules(d, fgSource, mcSource, fg);
+  }
+
+  private static ExportException builtFromAnother(
+      String modelName, String what, String resource, String attribute) {
+    return new ExportException(
+        ExportException.Step.PREPARE,
+        "the sparse model of " + modelName + " was built from another " + what + " than the '"
+            + resource + "' that @RecModel declares (and the compile-time checks ran on). Build it"
+            + " with FeatureGenerator.load of that resource, or change @RecModel(" + attribute
+            + " = ...) to the config the model uses");
   }
 
   /** The target's rules on the declared configs: errors fail the export, as they failed javac. */

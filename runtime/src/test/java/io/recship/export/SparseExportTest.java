@@ -147,12 +147,18 @@ class SparseExportTest {
         .hasMessageContaining("checkpoint folder " + file + " is a file, not a folder");
   }
 
-  @Test
-  void aTruncatedCheckpointFileIsNamedOnceWithOneFix() throws IOException {
+  /** A table file missing its last 10 bytes, as an interrupted copy leaves it. */
+  private Path truncatedTableFile() throws IOException {
     Path src = tmp.resolve("model-000000-of-000001.safetensors");
     writeTableFile(src, "t", new long[] {1, 2, 3}, 8, 0f);
     byte[] all = Files.readAllBytes(src);
     Files.write(src, java.util.Arrays.copyOf(all, all.length - 10));
+    return src;
+  }
+
+  @Test
+  void aTruncatedCheckpointFileIsNamedOnceWithOneFix() throws IOException {
+    Path src = truncatedTableFile();
     assertThatThrownBy(() -> SparseExport.validate(List.of(src)))
         .isInstanceOf(ExportException.class)
         .hasMessageStartingWith("prepare: checkpoint file is unreadable: " + src + ": tensor ")
@@ -166,10 +172,7 @@ class SparseExportTest {
 
   @Test
   void filterRefusesATruncatedTableFile() throws IOException {
-    Path src = tmp.resolve("model-000000-of-000001.safetensors");
-    writeTableFile(src, "t", new long[] {1, 2, 3}, 8, 0f);
-    byte[] all = Files.readAllBytes(src);
-    Files.write(src, java.util.Arrays.copyOf(all, all.length - 10));
+    Path src = truncatedTableFile();
     assertThatThrownBy(() -> filter(src, tmp.resolve("out.safetensors")))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("truncated");
