@@ -137,27 +137,27 @@ public final class Tensor implements AutoCloseable {
     return DType.of(array.getDataType());
   }
 
-  /** The values, row-major, as floats. Inside a traced forward, only for tensors the trace did not make. */
+  /** The values, row-major, as floats. Inside a traced forward, not for tensors the forward computed. */
   public float[] toFloatArray() {
     observeRead("Tensor.toFloatArray");
     return floats();
   }
 
-  /** The values, row-major, as longs. Inside a traced forward, only for tensors the trace did not make. */
+  /** The values, row-major, as longs. Inside a traced forward, not for tensors the forward computed. */
   public long[] toLongArray() {
     observeRead("Tensor.toLongArray");
     return array.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
   }
 
-  /** The values, row-major. Inside a traced forward, only for tensors the trace did not make. */
+  /** The values, row-major. Inside a traced forward, not for tensors the forward computed. */
   public boolean[] toBooleanArray() {
     observeRead("Tensor.toBooleanArray");
     return array.toBooleanArray();
   }
 
   /**
-   * The single value of a one-element tensor, as a float. Inside a traced forward, only for tensors
-   * the trace did not make: a graph cannot carry a Java value (or a branch taken on it).
+   * The single value of a one-element tensor, as a float. Inside a traced forward, not for tensors
+   * the forward computed: a graph cannot carry a Java value (or a branch taken on it).
    */
   public float item() {
     if (array.size() != 1) {

@@ -65,8 +65,11 @@ final class Recorder implements OpObserver {
   /** A traced tensor's value read into Java would be a constant in the graph: refuse it. */
   @Override
   public void onRead(String accessor, Tensor tensor) {
-    if (!names.containsKey(tensor)) {
-      return; // not part of the graph (e.g. a Java-side constant): reading it changes nothing
+    String name = names.get(tensor);
+    if (name == null || name.startsWith("self.")) {
+      // not made by the forward: a Java-side constant, or a parameter or buffer, whose value the
+      // export keeps anyway; reading it bakes in nothing that varies with the batch
+      return;
     }
     String site = CallSite.current();
     throw new TraceException(accessor, site, "cannot trace '" + accessor + "' at " + site + ": it reads"

@@ -267,6 +267,20 @@ class TraceTest {
   }
 
   @Test
+  void readingARegisteredBufferInTheForwardIsFine() {
+    class Scaled extends Module {
+      final Tensor temperature = registerBuffer("temperature", Tensor.of(new float[] {2f}, 1));
+    }
+    try (Scaled m = new Scaled()) {
+      Blocks batch = Batches.random(1, 3, Map.of("x", new long[] {4}));
+      try (TracedModule traced = Trace.trace("Scaled", batch, m,
+          in -> List.of(in.get("x").div(m.temperature.item())))) {
+        assertThat(traced.source()).contains("2.0");
+      }
+    }
+  }
+
+  @Test
   void readingAJavaSideConstantInTheForwardIsFine() {
     try (Mlp mlp = Mlp.of(4, 2);
         Tensor scale = Tensor.of(new float[] {2f}, 1)) {
