@@ -625,6 +625,9 @@ final class ModelValidator {
     TypeMirror returned = signature.getReturnType();
     TypeMirror recordType = null;
     List<String> accessors = new ArrayList<>();
+    // what each output position is called in the user's source: record components, or a data
+    // class's properties; checked against the @ExportOutput names
+    List<String> componentNames = List.of();
     int arity = -1;
     if (types.isSameType(returned, tensor)) {
       arity = 1;
@@ -663,6 +666,7 @@ final class ModelValidator {
       } else {
         recordType = returned;
         arity = components.size();
+        componentNames = record ? accessors : constructorParameterNames(outputType, arity);
       }
     } else {
       report.error("[DENSE-OUT] " + where + ": output must be Tensor, or a record (Java) or data"
@@ -679,7 +683,7 @@ final class ModelValidator {
         names.add(String.valueOf(((AnnotationValue) name).getValue()));
       }
     }
-    ok &= checkOutputNames(names, arity, accessors, method, exportOutput, where, report);
+    ok &= checkOutputNames(names, arity, componentNames, method, exportOutput, where, report);
     return ok ? new ModelDescriptor.Forward(method.getSimpleName().toString(), takesMap,
         recordType, List.copyOf(accessors), names) : null;
   }
@@ -702,6 +706,25 @@ final class ModelValidator {
       components.add(byName.get("component" + i));
     }
     return components;
+  }
+
+  /**
+   * A Kotlin data class's property names in componentN order: the parameter names of its one
+   * constructor taking {@code arity} parameters (kapt's stubs keep them); empty if there is no
+   * such single constructor, or the names are synthetic ({@code arg0}, from a class file).
+   */
+  private static List<String> constructorParameterNames(TypeElement type, int arity) {
+    List<ExecutableElement> candidates = ElementFilter.constructorsIn(type.getEnclosedElements())
+        .stream()
+        .filter(c -> c.getParameters().size() == arity)
+        .toList();
+    if (candidates.size() != 1) {
+      return List.of();
+    }
+    List<String> names = candidates.get(0).getParameters().stream()
+        .map(p -> p.getSimpleName().toString())
+        .toList();
+    return names.stream().allMatch(n -> n.matches("arg\\d+")) ? List.of() : names;
   }
 
   /** Compiled from Kotlin (kapt's stubs keep the class's {@code @kotlin.Metadata}). */
@@ -809,7 +832,7 @@ final class ModelValidator {
       int component = components.indexOf(names.get(i));
       if (component >= 0 && component != i) {
         report.error("[OUT-NAMES] " + where + ": output " + (i + 1) + " is named '" + names.get(i)
-            + "', but the record's component " + names.get(i) + " is output " + (component + 1)
+            + "', but the component " + names.get(i) + " is output " + (component + 1)
             + "; outputs are named by position, so list the names in component order "
             + components, method, mirror, i < each.size() ? each.get(i) : whole);
         ok = false;

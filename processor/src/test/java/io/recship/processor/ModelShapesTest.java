@@ -145,6 +145,31 @@ class ModelShapesTest {
   }
 
   @Test
+  void kotlinDataClassOutputNamedOutOfPropertyOrderIsRejected() {
+    // kapt's stub of `data class CtrCvr(val ctr: Tensor, val cvr: Tensor)`, exported as (cvr, ctr)
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "public final class CtrDense extends Module {",
+        "  @ExportOutput({\"cvr\", \"ctr\"})",
+        "  public CtrCvr forward(Blocks in) { return new CtrCvr(in.get(\"user\"), in.get(\"item\")); }",
+        "}");
+    Compilation compilation = compile(
+        source("com.acme.CtrCvr",
+            "public final class CtrCvr {",
+            "  private final Tensor ctr;",
+            "  private final Tensor cvr;",
+            "  public CtrCvr(Tensor ctr, Tensor cvr) { this.ctr = ctr; this.cvr = cvr; }",
+            "  public final Tensor component1() { return ctr; }",
+            "  public final Tensor component2() { return cvr; }",
+            "}"),
+        dense,
+        Fixtures.validModel());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("output 1 is named 'cvr', but the component cvr is"
+        + " output 2").inFile(dense).onLine(line(2));
+  }
+
+  @Test
   void dataClassWithANonTensorPropertyIsRejectedNamingIt() {
     JavaFileObject dense = source("com.acme.CtrDense",
         "public final class CtrDense extends Module {",

@@ -466,7 +466,7 @@ class RecModelProcessorTest {
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorCount(2);
     assertThat(compilation).hadErrorContaining("[OUT-NAMES] dense model 'CtrDense': forward:"
-            + " output 1 is named 'cvr', but the record's component cvr is output 2; outputs are"
+            + " output 1 is named 'cvr', but the component cvr is output 2; outputs are"
             + " named by position, so list the names in component order [ctr, cvr]")
         .inFile(dense).onLine(FIRST_DENSE_LINE + 2);
     assertThat(compilation).hadErrorContaining("output 2 is named 'ctr'")
