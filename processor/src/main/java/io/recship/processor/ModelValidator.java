@@ -125,9 +125,13 @@ final class ModelValidator {
     }
     boolean modelVisible = accessibleFrom(model, pkg);
     if (!modelVisible) {
-      report.error("[EXP-ARGS] @RecModel class " + model.getSimpleName() + " is "
-          + hiddenBecause(model, pkg) + ", but the generated " + exporter + " in package " + pkg
-          + " takes it as a parameter; make it package-private or public", model, recModel, null);
+      String hidden = hiddenBecause(model, pkg);
+      // "inside private Outer": Outer is what must change
+      String change = hidden.startsWith("inside private ")
+          ? hidden.substring("inside private ".length()) : "it";
+      report.error("[EXP-ARGS] @RecModel class " + model.getSimpleName() + " is " + hidden
+          + ", but the generated " + exporter + " in package " + pkg + " takes it as a parameter;"
+          + " make " + change + " package-private or public", model, recModel, null);
     }
 
     int configWarnings = checkConfig(model, recModel, declared, report);

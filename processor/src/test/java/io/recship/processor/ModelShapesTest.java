@@ -253,6 +253,26 @@ class ModelShapesTest {
   }
 
   @Test
+  void aModelInsidePrivateClassIsToldToOpenThatClass() {
+    JavaFileObject models = source("com.acme.Models",
+        "public class Models {",
+        "  private static class Inner {",
+        "    @RecModel(" + CONFIGS + ")",
+        "    static final class Hidden {",
+        "      @SparseArch SparseModel sparse;",
+        "      @DenseArch CtrDense dense;",
+        "    }",
+        "  }",
+        "}");
+    Compilation compilation = compile(models, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("@RecModel class Hidden is inside private Inner,"
+        + " but the generated Models_Inner_HiddenExporter in package com.acme takes it as a"
+        + " parameter; make Inner package-private or public").inFile(models).onLine(line(3));
+  }
+
+  @Test
   void aKotlinDenseClassWithoutExportOutputGetsTheHintInKotlin() {
     // kapt's stub keeps @kotlin.Metadata on the class; a stand-in for it here
     JavaFileObject metadata = JavaFileObjects.forSourceString("kotlin.Metadata",
