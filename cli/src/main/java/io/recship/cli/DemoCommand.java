@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
       "Train the example CTR/CVR model (target attention over a click sequence) on synthetic data, save a checkpoint,"
           + " export it with the generated CtrModelExporter, load the export, score held-out samples with it and"
           + " check that its scores equal the training-side forward.",
-      "Exit codes: 0 done and parity holds, 1 the export's scores differ from the training-side forward, 2 bad options,"
-          + " the workdir cannot be written or the export fails (the message says why)."
+      "Exit codes: 0 done and parity holds, 1 the loaded export's scores differ from the training-side forward,"
+          + " 2 bad options, the workdir cannot be written or the export fails, its own traced-vs-eager check"
+          + " included (the message says why)."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final CtrPipeline.Settings DEFAULTS = CtrPipeline.Settings.defaults(Path.of("."));
