@@ -165,21 +165,56 @@ public final class Trainer implements AutoCloseable {
         }
         tape.backward(loss);
       }
-      denseOptimizer.step();
-      sparseOptimizer.step(sparse.gradients(out));
       double[] l = new double[headLoss.length];
       for (int h = 0; h < l.length; h++) {
         l[h] = headLoss[h].item();
+      }
+      // Checked before any update: NaN gradients would otherwise overwrite every weight they reach,
+      // and the model the caller still holds would be lost along with the step.
+      for (int h = 0; h < l.length; h++) {
         if (!Double.isFinite(l[h])) {
-          throw new IllegalStateException("loss of head '" + heads.get(h).name() + "' is " + l[h] + " at step "
-              + (state.step + 1) + " (" + batch.source(0) + "...); lower the learning rates or check the inputs");
+          throw new IllegalStateException(nonFiniteLoss(h, l[h], batch, out, p));
         }
       }
+      denseOptimizer.step();
+      sparseOptimizer.step(sparse.gradients(out));
       if (window != null) {
         window.add(batch, p, l);
       }
       state.step++;
       return weightedSum(l);
+    }
+  }
+
+  /**
+   * Says which of this step's values are not finite (blocks, labels, dense parameters, outputs),
+   * so a NaN loss points at its source: a table row, an input, a weight, or the forward's math.
+   */
+  private String nonFiniteLoss(int h, double loss, Batch batch, SparseOutput out, List<Tensor> p) {
+    List<String> bad = new ArrayList<>();
+    out.allBlocks().forEach((name, t) -> nonFinite("block '" + name + "'", t.toFloatArray(), bad));
+    out.labels().forEach((name, t) -> nonFinite("label '" + name + "'", t.toFloatArray(), bad));
+    dense.namedParameters().forEach((name, w) -> nonFinite("dense parameter '" + name + "'", w.toFloatArray(), bad));
+    for (int i = 0; i < p.size(); i++) {
+      nonFinite("output '" + heads.get(i).name() + "'", p.get(i).toFloatArray(), bad);
+    }
+    String where = bad.isEmpty()
+        ? "the blocks, labels, dense parameters and outputs are all finite"
+        : "not finite: " + String.join(", ", bad);
+    return "loss of head '" + heads.get(h).name() + "' is " + loss + " at step " + (state.step + 1) + " ("
+        + batch.source(0) + "...); " + where + ". No update was applied, so the model is as it was before this"
+        + " step: lower the learning rates or check the inputs, then train on";
+  }
+
+  private static void nonFinite(String what, float[] values, List<String> bad) {
+    int n = 0;
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        n++;
+      }
+    }
+    if (n > 0) {
+      bad.add(what + " (" + n + " of " + values.length + " values)");
     }
   }
 
@@ -240,7 +275,8 @@ public final class Trainer implements AutoCloseable {
    * @throws IllegalArgumentException a head's label is not among the dataset's labels (checked
    *     before any step)
    * @throws IllegalStateException the dataset yields no batch, or fewer batches than a resumed
-   *     position needs, or the forward returns another number of outputs than there are heads
+   *     position needs, or the forward returns another number of outputs than there are heads, or
+   *     a head's loss is not finite (that step updates nothing; the message names what is not finite)
    * @throws io.recship.data.DataException a row the dataset's {@code BadRowPolicy} does not skip
    */
   public List<StepReport> train(Dataset dataset, long steps) {

@@ -8,6 +8,7 @@ import io.recship.data.Batch;
 import io.recship.data.Dataset;
 import io.recship.data.Schema;
 import io.recship.data.SyntheticCtr;
+import io.recship.nn.Parameter;
 import io.recship.optim.Adam;
 import io.recship.sparse.SparseAdam;
 import io.recship.sparse.SparseModel;
@@ -65,6 +66,31 @@ class TrainerHeadsTest {
         .sparseOptimizer(SparseAdam.of(0.01))
         .reportEvery(1)
         .buildHeads(dense::forward);
+  }
+
+  @Test
+  void aNaNLossNamesTheNonFiniteWeightAndLeavesEveryWeightAsItWas() {
+    try (TwoTowerDense dense = new TwoTowerDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = twoHeads(sparse(), dense, adam, 1.0);
+      t.train(data(), 2);
+      Parameter poisoned = dense.namedParameters().get("ctr_tower.0.weight");
+      float[] values = poisoned.toFloatArray();
+      values[3] = Float.NaN;
+      poisoned.set(values);
+      Map<String, float[]> before = new LinkedHashMap<>();
+      dense.namedParameters().forEach((name, w) -> before.put(name, w.toFloatArray()));
+
+      assertThatThrownBy(() -> t.train(data(), 1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("loss of head 'ctr' is NaN at step 3 (")
+          .hasMessageContaining("; not finite: dense parameter 'ctr_tower.0.weight' (1 of 512 values),"
+              + " output 'ctr' (64 of 64 values). No update was applied")
+          .hasMessageNotContaining("block '")
+          .hasMessageNotContaining("output 'cvr'");
+      assertThat(t.steps()).isEqualTo(2);
+      assertThat(adam.steps()).isEqualTo(2);
+      before.forEach((name, w) -> assertThat(dense.namedParameters().get(name).toFloatArray()).as(name).isEqualTo(w));
+    }
   }
 
   @Test
