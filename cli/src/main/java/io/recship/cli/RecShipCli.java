@@ -39,7 +39,8 @@ public final class RecShipCli implements Runnable {
 
   /** The configured command line (tests call {@code execute} on it with their own out/err). */
   public static CommandLine commandLine() {
-    return new CommandLine(new RecShipCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cli = new CommandLine(new RecShipCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    return cli.setParameterExceptionHandler(new UnknownOptionFirst(cli.getParameterExceptionHandler()));
   }
 
   @Override
@@ -47,6 +48,27 @@ public final class RecShipCli implements Runnable {
     // "recship" alone: say what there is to do.
     spec.commandLine().usage(spec.commandLine().getErr());
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (e.g. recship validate --fg fg.json)");
+  }
+
+  /**
+   * Reports a misspelt option rather than what it leaves missing: {@code --fgg x} is "Unknown
+   * option: '--fgg'" with "did you mean --fg", not "Missing required option '--fg'".
+   */
+  static final class UnknownOptionFirst implements CommandLine.IParameterExceptionHandler {
+    private final CommandLine.IParameterExceptionHandler delegate;
+
+    UnknownOptionFirst(CommandLine.IParameterExceptionHandler delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) throws Exception {
+      CommandLine cmd = ex.getCommandLine();
+      if (!(ex instanceof CommandLine.UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
+        ex = new CommandLine.UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
+      }
+      return delegate.handleParseException(ex, args);
+    }
   }
 
   /** Version from the build (filtered resource), so it also works when run from classes. */

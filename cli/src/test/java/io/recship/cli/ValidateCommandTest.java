@@ -41,6 +41,15 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aMisspeltOptionIsReportedWithItsFixNotAsTheOptionItLeavesMissing() {
+    Run r = run("validate", "--fgg", EXAMPLE.resolve("fg.json").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("Unknown options: '--fgg', '")
+        .contains("Possible solutions: --fg")
+        .doesNotContain("Missing required option");
+  }
+
+  @Test
   void exampleConfigValidatesWithNoFindingsAndExitZero() {
     String fg = EXAMPLE.resolve("fg.json").toString();
     String mc = EXAMPLE.resolve("mc.json").toString();
