@@ -30,13 +30,13 @@ public final class CtrModel implements AutoCloseable {
     this.dense = new CtrDense(fg, seed);
   }
 
-  /** The FG and MC that {@code @RecModel} names, read from the classpath. */
+  /** The FG and MC that {@code @RecModel} names, read from the classpath as it declares them. */
   public static FeatureGenerator featureGenerator() {
     ClassLoader loader = CtrModel.class.getClassLoader();
     return FeatureGenerator.load(
         ConfigSource.resource(loader, CtrModelExporter.FG_RESOURCE),
         ConfigSource.resource(loader, CtrModelExporter.MC_RESOURCE),
-        FgOptions.DEFAULT);
+        FgOptions.DEFAULT.withLowerCase(CtrModelExporter.LOWER_CASE)); // as @RecModel(lowerCase) says
   }
 
   public SparseModel sparse() {
