@@ -13,14 +13,15 @@ import io.recship.export.ExportException;
 import io.recship.serving.ExportedModel;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = "--output", paramLabel = "FILE",
       description = "Write the scores here instead of to standard output. Missing parent folders are created,"
-          + " as the exporter creates its exportDir's.")
+          + " as the exporter creates its exportDir's. The file appears only when every sample is scored: a"
+          + " failed run leaves an existing file as it was. It may not be the --input file.")
   @Nullable Path output;
 
   @Option(names = "--id-column", paramLabel = "COLUMN", defaultValue = "sample_id",
@@ -82,6 +84,10 @@ final class ScoreCommand implements Callable<Integer> {
     if (dirProblem != null) {
       return fail(dirProblem);
     }
+    if (output != null && sameFile(input, output)) {
+      return fail("--output " + output + " is the --input file: scoring would overwrite the samples it reads;"
+          + " choose another --output path");
+    }
     @Nullable FirstSample first;
     try {
       first = firstSample(input);
@@ -94,42 +100,60 @@ final class ScoreCommand implements Callable<Integer> {
           + first.line() + ", columns: " + String.join(", ", first.columns()) + "); sample_id is the line number");
       err.flush();
     }
+    boolean outputExisted = output != null && Files.exists(output);
     try (ExportedModel model = ExportedModel.load(dir)) {
       Schema schema = Schema.fromFg(model.featureGenerator());
       Dataset samples = Dataset.builder(hasIds ? schema.withIds(idColumn) : schema)
           .jsonLines(input)
           .batchSize(batchSize)
           .build();
+      // --output is written beside itself and moved into place only when every sample is scored, so a
+      // failure halfway never leaves a truncated file or destroys an earlier one
+      // (a device or pipe such as /dev/stdout is written directly: a rename would replace it)
+      @Nullable Path staged;
       Writer sink;
       try {
-        sink = sink();
+        boolean special = output != null && Files.exists(output) && !Files.isRegularFile(output)
+            && !Files.isDirectory(output);
+        staged = output == null || special ? null : stage(output);
+        sink = output == null ? stdout()
+            : Files.newBufferedWriter(staged != null ? staged : output, StandardCharsets.UTF_8);
       } catch (IOException e) {
         return fail(outputProblem(e));
       }
       long scored = 0;
-      try (sink; JsonGenerator json = new JsonFactory().createGenerator(sink)) {
-        json.setRootValueSeparator(null);
-        for (Batch batch : samples) {
-          Map<String, float[]> scores = model.score(batch);
-          List<String> ids = hasIds ? batch.ids(idColumn) : null;
-          for (int i = 0; i < batch.size(); i++) {
-            json.writeStartObject();
-            if (ids != null) {
-              json.writeStringField("sample_id", ids.get(i));
-            } else {
-              json.writeNumberField("sample_id", lineOf(batch.source(i)));
+      try {
+        try (sink; JsonGenerator json = new JsonFactory().createGenerator(sink)) {
+          json.setRootValueSeparator(null);
+          for (Batch batch : samples) {
+            Map<String, float[]> scores = model.score(batch);
+            List<String> ids = hasIds ? batch.ids(idColumn) : null;
+            for (int i = 0; i < batch.size(); i++) {
+              json.writeStartObject();
+              if (ids != null) {
+                json.writeStringField("sample_id", ids.get(i));
+              } else {
+                json.writeNumberField("sample_id", lineOf(batch.source(i)));
+              }
+              for (Map.Entry<String, float[]> e : scores.entrySet()) {
+                writeScore(json, e.getKey(), e.getValue(), i, batch.size());
+              }
+              json.writeEndObject();
+              json.writeRaw('\n');
             }
-            for (Map.Entry<String, float[]> e : scores.entrySet()) {
-              writeScore(json, e.getKey(), e.getValue(), i, batch.size());
-            }
-            json.writeEndObject();
-            json.writeRaw('\n');
+            scored += batch.size();
           }
-          scored += batch.size();
+        }
+        if (staged != null) {
+          moveIntoPlace(staged, output);
         }
       } catch (IOException e) {
         return fail("cannot write the scores" + (output == null ? "" : " to --output " + output) + ": "
-            + FileProblems.describe(e));
+            + FileProblems.describe(e) + outputNote(outputExisted));
+      } finally {
+        if (staged != null) {
+          deleteQuietly(staged); // already moved on success; a failed run leaves nothing behind
+        }
       }
       if (scored == 0) { // no output at all would look like a silent failure
         err.println("recship score: --input " + input + " holds 0 samples (it is empty or has only blank lines);"
@@ -140,10 +164,29 @@ final class ScoreCommand implements Callable<Integer> {
         err.flush();
       }
       return RecShipCli.OK;
-    } catch (ExportException | DataException e) {
+    } catch (ExportException e) {
       return fail(e.getMessage());
+    } catch (DataException e) {
+      return fail(e.getMessage() + outputNote(outputExisted));
     } catch (UncheckedIOException e) {
-      return fail(e.getMessage() + ": " + FileProblems.describe(e.getCause()));
+      return fail(e.getMessage() + ": " + FileProblems.describe(e.getCause()) + outputNote(outputExisted));
+    }
+  }
+
+  /** After a failed run: what became of --output (nothing, since scores are staged). */
+  private String outputNote(boolean existed) {
+    if (output == null) {
+      return "";
+    }
+    return existed ? "; --output " + output + " was left as it was" : "; no --output file was written";
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return Files.exists(a) && Files.exists(b) ? Files.isSameFile(a, b)
+          : a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    } catch (IOException e) {
+      return false; // unreadable: the input's own check reports it
     }
   }
 
@@ -180,32 +223,52 @@ final class ScoreCommand implements Callable<Integer> {
     json.writeEndArray();
   }
 
-  private Writer sink() throws IOException {
-    if (output == null) {
-      PrintWriter out = spec.commandLine().getOut();
-      return new Writer() { // keep stdout open: the command line owns it
-        @Override
-        public void write(char[] c, int off, int len) {
-          out.write(c, off, len);
-        }
+  private Writer stdout() {
+    PrintWriter out = spec.commandLine().getOut();
+    return new Writer() { // keep stdout open: the command line owns it
+      @Override
+      public void write(char[] c, int off, int len) {
+        out.write(c, off, len);
+      }
 
-        @Override
-        public void flush() {
-          out.flush();
-        }
+      @Override
+      public void flush() {
+        out.flush();
+      }
 
-        @Override
-        public void close() {
-          out.flush();
-        }
-      };
-    }
-    Path parent = output.toAbsolutePath().getParent();
+      @Override
+      public void close() {
+        out.flush();
+      }
+    };
+  }
+
+  /** A hidden file beside {@code target} (same folder, so the final move is a rename). */
+  private static Path stage(Path target) throws IOException {
+    Path parent = target.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    OutputStream os = Files.newOutputStream(output);
-    return new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8);
+    if (Files.isDirectory(target)) {
+      throw new IOException(target + " is a folder");
+    }
+    return Files.createTempFile(parent, "." + target.getFileName() + ".", ".partial");
+  }
+
+  private static void moveIntoPlace(Path staged, Path target) throws IOException {
+    try {
+      Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // a hidden .partial file left beside --output is harmless; the run's own outcome is what matters
+    }
   }
 
   /**

@@ -283,6 +283,48 @@ class ExportCommandsTest {
   }
 
   @Test
+  void scoreRefusesAnOutputThatIsItsOwnInputAndLeavesTheInputIntact() throws IOException {
+    Path in = tmp.resolve("samples.jsonl");
+    Files.write(in, Files.readAllLines(demo.heldOutFile()).subList(0, 5));
+    byte[] before = Files.readAllBytes(in);
+
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", in.toString(), "--output",
+        tmp.resolve(".").resolve("samples.jsonl").toString());
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("is the --input file: scoring would overwrite the samples it reads;"
+        + " choose another --output path");
+    assertThat(Files.readAllBytes(in)).isEqualTo(before);
+  }
+
+  @Test
+  void aScoreThatFailsHalfwayLeavesAnEarlierOutputAsItWasAndNoPartialFile() throws IOException {
+    Path in = tmp.resolve("late-error.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(demo.heldOutFile()).subList(0, 300));
+    lines.set(289, lines.get(289).replaceFirst("\"age\":\\d+", "\"age\":\"x\""));
+    Files.write(in, lines);
+    Path out = tmp.resolve("scores.jsonl");
+    Files.writeString(out, "yesterday's scores\n");
+
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", in.toString(), "--output", out.toString(),
+        "--batch-size", "64");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(in + ":290").contains("'age'")
+        .endsWith("; --output " + out + " was left as it was\n");
+    assertThat(Files.readString(out)).isEqualTo("yesterday's scores\n");
+    try (var files = Files.list(tmp)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("late-error.jsonl", "scores.jsonl");
+    }
+
+    Path fresh = tmp.resolve("new/scores.jsonl");
+    Cli none = Cli.run("score", demo.exportDir().toString(), "--input", in.toString(), "--output", fresh.toString(),
+        "--batch-size", "64");
+    assertThat(none.err()).endsWith("; no --output file was written\n");
+    assertThat(fresh).doesNotExist();
+  }
+
+  @Test
   void scoreOfAnInputWithAMissingColumnExitsTwoNamingFileLineAndColumn() throws IOException {
     Path in = tmp.resolve("bad.jsonl");
     List<String> lines = new ArrayList<>(Files.readAllLines(demo.heldOutFile()).subList(0, 2));
