@@ -237,26 +237,8 @@ public final class ModelCheckpoint {
     }
     try (SafetensorsReader denseIn = SafetensorsReader.open(denseFile);
         SparseCheckpointReader sparseIn = SparseCheckpointReader.open(dir)) {
-      // 1. check everything
-      Map<String, Parameter> params = dense.namedParameters();
-      for (Map.Entry<String, Parameter> e : params.entrySet()) {
-        if (!denseIn.contains(e.getKey())) {
-          throw new CheckpointException(denseFile, e.getKey(), "the dense module has this parameter but the checkpoint does not.",
-              "load into the module class the checkpoint was saved from (parameter names must match).");
-        }
-        TensorInfo info = denseIn.info(e.getKey(), SafeDType.F32);
-        if (!Arrays.equals(info.shape(), e.getValue().shape())) {
-          throw new CheckpointException(denseFile, e.getKey(), "shape " + Arrays.toString(info.shape())
-              + " in the checkpoint but " + Arrays.toString(e.getValue().shape()) + " in the module.",
-              "build the dense module with the sizes it was trained with.");
-        }
-      }
-      DenseOptimizerPlan denseOpt = denseOptimizer == null ? null : checkDenseOptimizer(denseIn, dense, denseOptimizer);
-      for (String k : denseIn.keys()) {
-        if (!params.containsKey(k) && !k.startsWith(DENSE_OPT_PREFIX)) {
-          LOG.warn("{}: ignoring tensor '{}': the dense module has no such parameter", denseFile, k);
-        }
-      }
+      // 1. check everything, the FG first: a changed fg.json also changes the dense input sizes, and
+      // it is the cause to name
       for (EmbeddingTable t : sparse.tables().values()) {
         String name = t.sharedName();
         if (!sparseIn.hasTable(name)) {
@@ -290,6 +272,25 @@ public final class ModelCheckpoint {
                   + " values' embeddings.",
               "load with the fg.json the checkpoint was trained with, or train a new model for the"
                   + " changed FG.");
+        }
+      }
+      Map<String, Parameter> params = dense.namedParameters();
+      for (Map.Entry<String, Parameter> e : params.entrySet()) {
+        if (!denseIn.contains(e.getKey())) {
+          throw new CheckpointException(denseFile, e.getKey(), "the dense module has this parameter but the checkpoint does not.",
+              "load into the module class the checkpoint was saved from (parameter names must match).");
+        }
+        TensorInfo info = denseIn.info(e.getKey(), SafeDType.F32);
+        if (!Arrays.equals(info.shape(), e.getValue().shape())) {
+          throw new CheckpointException(denseFile, e.getKey(), "shape " + Arrays.toString(info.shape())
+              + " in the checkpoint but " + Arrays.toString(e.getValue().shape()) + " in the module.",
+              "build the dense module with the sizes it was trained with.");
+        }
+      }
+      DenseOptimizerPlan denseOpt = denseOptimizer == null ? null : checkDenseOptimizer(denseIn, dense, denseOptimizer);
+      for (String k : denseIn.keys()) {
+        if (!params.containsKey(k) && !k.startsWith(DENSE_OPT_PREFIX)) {
+          LOG.warn("{}: ignoring tensor '{}': the dense module has no such parameter", denseFile, k);
         }
       }
       Map<String, Double> optState = new LinkedHashMap<>();

@@ -11,7 +11,12 @@ final class CtrDense extends Module {
   private final Mlp tower;
 
   CtrDense(long seed) {
-    tower = register("tower", Mlp.builder(16 + 17 + 16, 32, 1).random(new Random(seed)).build());
+    this(seed, 17);
+  }
+
+  /** With a user block {@code userWidth} wide, as a dense net sized from a changed FG would be. */
+  CtrDense(long seed, int userWidth) {
+    tower = register("tower", Mlp.builder(16 + userWidth + 16, 32, 1).random(new Random(seed)).build());
   }
 
   Tensor forward(Blocks in) {

@@ -486,6 +486,22 @@ class ModelCheckpointTest {
   }
 
   @Test
+  void aChangedEmbeddingDimensionIsBlamedOnTheFgNotOnTheDenseNetSizedFromIt() {
+    Path d = saved();
+    String fg = SyntheticCtr.resource("fg.json").text()
+        .replace("\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}",
+            "\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 6}"); // gender 4 -> 6
+    FeatureGenerator changed = FeatureGenerator.load(
+        new ConfigSource("fg.json", fg), SyntheticCtr.resource("mc.json"), FgOptions.DEFAULT);
+    SparseModel sparse = SparseModel.fromFg(changed);
+    try (CtrDense dense = new CtrDense(3, 17 + 2)) { // the user block grew with gender
+      assertThatThrownBy(() -> ModelCheckpoint.load(d, sparse, dense, null))
+          .hasMessageContaining("table 'gender' has dim 4 in the checkpoint but the FG gives embedding_dimension 6")
+          .hasMessageNotContaining("tower.0.weight");
+    }
+  }
+
+  @Test
   void featureWhoseHashBucketSizeChangedIsRefusedBeforeAnythingChanges() {
     Path d = saved();
     String fg = SyntheticCtr.resource("fg.json").text()
