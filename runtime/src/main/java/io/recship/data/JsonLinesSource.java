@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** One JSON object per line; blank lines are ignored. */
@@ -70,6 +72,18 @@ final class JsonLinesSource implements RowSource {
     }
   }
 
+  /** The sample's columns that nothing reads: a misspelt column name shows up here. */
+  private String unread(JsonNode obj) {
+    List<String> extra = new ArrayList<>();
+    obj.fieldNames().forEachRemaining(f -> {
+      if (parser.schema.column(f) == null && !parser.schema.labels().contains(f) && !parser.schema.ids().contains(f)) {
+        extra.add(f);
+      }
+    });
+    return extra.isEmpty() ? "" : "; the sample's columns that no feature, label or id reads: " + extra
+        + " (is one of them misspelt?)";
+  }
+
   private Row parse(String text) {
     JsonNode obj;
     try {
@@ -89,8 +103,11 @@ final class JsonLinesSource implements RowSource {
     for (int i = 0; i < f.length; i++) {
       Column c = parser.columns.get(i);
       JsonNode v = obj.get(c.name());
-      if (v == null || v.isNull()) {
-        throw new DataException(name, line, c.name(), "missing column");
+      if (v == null) {
+        throw new DataException(name, line, c.name(), "missing column" + unread(obj));
+      }
+      if (v.isNull()) {
+        throw new DataException(name, line, c.name(), "is null; give it a value");
       }
       try {
         f[i] = Values.fromJson(v, c);

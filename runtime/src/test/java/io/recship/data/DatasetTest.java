@@ -68,6 +68,13 @@ class DatasetTest {
     Path p = jsonl("{\"user\":\"u1\",\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(p).build().first())
         .hasMessage(p + ":1: column 'price': missing column");
+    Path misspelt = jsonl("{\"user\":\"u1\",\"prize\":1,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(misspelt).build().first())
+        .hasMessage(misspelt + ":1: column 'price': missing column; the sample's columns that no feature, label or id"
+            + " reads: [prize] (is one of them misspelt?)");
+    Path nullValue = jsonl("{\"user\":\"u1\",\"price\":null,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(nullValue).build().first())
+        .hasMessage(nullValue + ":1: column 'price': is null; give it a value");
     Path q = jsonl("{\"user\":");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(q).build().first())
         .hasMessageStartingWith(q + ":1:9: not valid JSON");
