@@ -574,9 +574,15 @@ final class ModelValidator {
       return null;
     }
     if (annotated.size() > 1) {
+      List<String> names = new ArrayList<>();
+      for (ExecutableElement method : annotated) {
+        Element owner = method.getEnclosingElement();
+        names.add((owner.equals(dense) ? "" : owner.getSimpleName() + ".") + method.getSimpleName() + "()");
+      }
       for (ExecutableElement method : annotated) {
         report.error("[DENSE-OUT] dense type " + dense.getSimpleName() + " has "
-            + annotated.size() + " @ExportOutput methods; exactly one forward is exported",
+            + annotated.size() + " @ExportOutput methods " + names + "; exactly one forward is exported:"
+            + " keep @ExportOutput on the one online serving calls and remove it from the others",
             method, mirror(method, ExportOutput.class), null);
       }
       return null;

@@ -563,6 +563,24 @@ class RecModelProcessorTest {
         .inFile(model).onLine(FIRST_MEMBER_LINE + 1);
   }
 
+  @Test
+  void twoExportOutputMethodsAreEachReportedNamingBothAndTheFix() {
+    JavaFileObject dense = dense(
+        "  @ExportOutput(\"score\") public Tensor forward(Blocks in) {",
+        "    return in.get(\"user\");",
+        "  }",
+        "  @ExportOutput(\"debug\") public Tensor debug(Blocks in) {",
+        "    return in.get(\"item\");",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    String message = "[DENSE-OUT] dense type CtrDense has 2 @ExportOutput methods [forward(), debug()]; exactly one"
+        + " forward is exported: keep @ExportOutput on the one online serving calls and remove it from the others";
+    assertThat(compilation).hadErrorContaining(message).inFile(dense).onLine(FIRST_DENSE_LINE);
+    assertThat(compilation).hadErrorContaining(message).inFile(dense).onLine(FIRST_DENSE_LINE + 3);
+  }
+
   // ------------------------------------------------------------------ all at once
 
   @Test
