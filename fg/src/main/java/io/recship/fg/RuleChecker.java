@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>FG-LOOKUPDIM</td><td>structural</td><td>error</td><td>lookup without a positive embedding_dimension</td></tr>
  *   <tr><td>FG-BOUND</td><td>structural</td><td>error (warning: not ascending)</td><td>boundary without a comma string of numbers</td></tr>
  *   <tr><td>FG-NAMES</td><td>structural</td><td>error</td><td>duplicate full names or sequence names; shared_name with conflicting embedding config</td></tr>
+ *   <tr><td>FG-SHAREDHASH</td><td>structural</td><td>warning</td><td>features sharing a table turn values into ids differently
+ *       (gen_key_type, hash_type, hash_bucket_size, boundaries): RecIS accepts it, but one id gets other rows; once per table</td></tr>
  *   <tr><td>MC-FORMAT, MC-EMPTY, MC-REF, MC-SHAPE, MC-IDENT</td><td>structural</td><td>error</td><td>mc.json shape and references</td></tr>
  *   <tr><td>RTP-HB0</td><td>rtp</td><td>error</td><td>lookup with hashed/raw ids and hash_bucket_size 0; any ev_hash</td></tr>
  *   <tr><td>RTP-MH</td><td>rtp</td><td>error</td><td>multihash</td></tr>

@@ -3,6 +3,7 @@ package io.recship.fg;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +24,7 @@ final class Rules {
   static final String FG_LOOKUPDIM = "FG-LOOKUPDIM";
   static final String FG_BOUND = "FG-BOUND";
   static final String FG_NAMES = "FG-NAMES";
+  static final String FG_SHAREDHASH = "FG-SHAREDHASH";
   static final String MC_FORMAT = "MC-FORMAT";
   static final String MC_EMPTY = "MC-EMPTY";
   static final String MC_REF = "MC-REF";
@@ -94,6 +96,7 @@ final class Rules {
     }
     Map<String, FgIndex.Slot> seen = new HashMap<>();
     Map<String, FgIndex.Slot> sharedFirst = new HashMap<>();
+    Set<String> hashWarned = new HashSet<>();
     Map<String, SequenceConfig> seqSeen = new HashMap<>();
     SequenceConfig currentSeq = null;
     for (FgIndex.Slot s : index.slots) {
@@ -107,7 +110,7 @@ final class Rules {
       if (structural) {
         checkFeature(s);
         if (!scope.isUnused(s)) {
-          checkNames(index, s, seen, sharedFirst);
+          checkNames(index, s, seen, sharedFirst, hashWarned);
         }
       }
       if (rtp) {
@@ -304,7 +307,8 @@ final class Rules {
     }
   }
 
-  private void checkNames(FgIndex index, FgIndex.Slot s, Map<String, FgIndex.Slot> seen, Map<String, FgIndex.Slot> sharedFirst) {
+  private void checkNames(FgIndex index, FgIndex.Slot s, Map<String, FgIndex.Slot> seen, Map<String, FgIndex.Slot> sharedFirst,
+      Set<String> hashWarned) {
     if (s.fullName == null) {
       return;
     }
@@ -343,6 +347,82 @@ final class Rules {
               + ") but has " + diff + " (" + why + "); features sharing a table must agree on embedding_dimension,"
               + " emb_type, emb_device and filter_hook: make them agree, or give one of them a different shared_name");
     }
+    // RecIS accepts this, but one raw id then lands in different rows of the one table: advice, once per table
+    IdDiff hash = idDiff(first.cfg, s.cfg);
+    if (hash != null && hashWarned.add(shared)) {
+      fg(FG_SHAREDHASH, Severity.WARNING, s.fullName, s.pointer + "/" + hash.key(),
+          "features '" + first.fullName + "' (" + hash.first() + ") and '" + s.fullName + "' (" + hash.later() + ") share table '"
+              + shared + "' but " + hash.how() + " in each; give them the same " + hash.key());
+    }
+  }
+
+  /** A key on which two features sharing a table turn values into rows differently, each side as "key value". */
+  private record IdDiff(String key, String first, String later, String how) {}
+
+  /**
+   * How {@code b} turns values into row ids unlike {@code a}, following RecIS' id chain (reference
+   * §1.2: {@code hash} is Hash(hash_type) then Mod(hash_bucket_size) if &gt; 0, {@code ev_hash_mod}
+   * fixes the hash, {@code ev_hash} the hash and size 0, {@code idle} keeps ids as they are); null
+   * when alike, or when a value another rule refuses (or multihash, whose tables are named apart)
+   * makes the comparison moot.
+   */
+  private static @Nullable IdDiff idDiff(FeatureConfig a, FeatureConfig b) {
+    GenKeyType ka = GenKeyType.fromFgName(String.valueOf(a.genKeyType()));
+    GenKeyType kb = GenKeyType.fromFgName(String.valueOf(b.genKeyType()));
+    if (ka == null || kb == null || isMultihash(a, ka) || isMultihash(b, kb)) {
+      return null;
+    }
+    String values = "turn values into ids differently, so one value gets different rows";
+    if (ka != kb) {
+      return new IdDiff(Keys.GEN_KEY_TYPE, "gen_key_type '" + a.genKeyType() + "'", "gen_key_type '" + b.genKeyType() + "'", values);
+    }
+    String ids = "hash ids differently, so one id gets different rows";
+    if (ka == GenKeyType.HASH && HashType.fromFgName(a.hashType()) != null && HashType.fromFgName(b.hashType()) != null
+        && !a.hashType().equals(b.hashType())) {
+      return new IdDiff(Keys.HASH_TYPE, hashTypeOf(a), hashTypeOf(b), ids);
+    }
+    if ((ka == GenKeyType.HASH || ka == GenKeyType.EV_HASH_MOD)
+        && Math.max(0, a.hashBucketSize()) != Math.max(0, b.hashBucketSize())) {
+      return new IdDiff(Keys.HASH_BUCKET_SIZE, bucketsOf(a), bucketsOf(b), ids);
+    }
+    if (ka == GenKeyType.BOUNDARY) {
+      double[] ba = parseBoundaries(a.boundaries());
+      double[] bb = parseBoundaries(b.boundaries());
+      if (ba != null && bb != null && !Arrays.equals(ba, bb)) {
+        return new IdDiff(Keys.BOUNDARIES, "boundaries '" + a.boundaries() + "'", "boundaries '" + b.boundaries() + "'",
+            "bucketize values differently, so one value gets different rows");
+      }
+    }
+    return null;
+  }
+
+  private static boolean isMultihash(FeatureConfig f, GenKeyType key) {
+    return key == GenKeyType.MULTIHASH || GenValType.MULTIHASH_LOOKUP.fgName().equals(f.genValType()) || f.has(Keys.COMPRESS_STRATEGY);
+  }
+
+  private static String hashTypeOf(FeatureConfig f) {
+    return (f.has(Keys.HASH_TYPE) ? "" : "default ") + "hash_type '" + f.hashType() + "'";
+  }
+
+  private static String bucketsOf(FeatureConfig f) {
+    return f.has(Keys.HASH_BUCKET_SIZE) ? "hash_bucket_size " + f.hashBucketSize() : "no hash_bucket_size";
+  }
+
+  /** The numbers of a boundaries string; null when absent or not numbers (FG-BOUND reports that). */
+  private static double @Nullable [] parseBoundaries(@Nullable String text) {
+    if (text == null) {
+      return null;
+    }
+    String[] parts = text.split(",", -1);
+    double[] out = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      Double v = PyFloat.parse(parts[i]);
+      if (v == null) {
+        return null;
+      }
+      out[i] = v;
+    }
+    return out;
   }
 
   private static boolean setsSharedName(FeatureConfig f) {

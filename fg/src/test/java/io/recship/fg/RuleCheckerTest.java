@@ -444,6 +444,99 @@ class RuleCheckerTest {
     assertThat(single("FG-NAMES", lowered).message()).contains("after lowercasing");
   }
 
+  // ---- FG-SHAREDHASH ----
+
+  /** A hashed String id feature written out in full (no duplicate keys), so positions are unambiguous. */
+  private static String idFeature(String name, String hashing) {
+    return "{\"feature_name\": \"" + name + "\", \"feature_type\": \"id_feature\", \"value_type\": \"String\","
+        + " \"gen_key_type\": \"hash\"" + (hashing.isEmpty() ? "" : ", " + hashing)
+        + ", \"gen_val_type\": \"lookup\", \"embedding_dimension\": 8, \"shared_name\": \"vid\"}";
+  }
+
+  private static String watchSeq(String... subFeatures) {
+    return "{\"feature_name\": \"watch_seq\", \"sequence_name\": \"watch_seq\", \"sequence_length\": 50, \"features\": ["
+        + String.join(", ", subFeatures) + "]}";
+  }
+
+  @Test
+  void warnsWhenASequenceSubFeatureSharesATableWithAPlainFeatureButHashesIntoOtherBuckets() {
+    String seq = watchSeq(idFeature("vid", "\"hash_bucket_size\": 1000000"));
+    ConfigSource src = fg(idFeature("vid", "\"hash_bucket_size\": 200000"), seq);
+    List<Finding> findings = check(src);
+    Finding f = single("FG-SHAREDHASH", findings);
+    assertThat(findings).as("findings %s", findings).containsExactly(f);
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.subject()).isEqualTo("watch_seq_vid");
+    assertThat(f.message()).isEqualTo("features 'vid' (hash_bucket_size 200000) and 'watch_seq_vid' (hash_bucket_size 1000000)"
+        + " share table 'vid' but hash ids differently, so one id gets different rows in each; give them the same hash_bucket_size");
+    assertThat(f.pointer()).isEqualTo("/features/1/features/0/hash_bucket_size");
+    assertThat(f.location()).isEqualTo("fg.json:3:" + (seq.indexOf("1000000") + 1));
+    // RecIS itself accepts it: advisory for the RECIS target too
+    assertThat(RuleChecker.check(src, null, FgOptions.DEFAULT, RuleSet.recis())).containsExactly(f);
+  }
+
+  @Test
+  void warnsOncePerTableAtTheFirstFeatureThatHashesUnlikeTheTablesFirst() {
+    List<Finding> hits = only("FG-SHAREDHASH", check(fg(idFeature("vid", "\"hash_bucket_size\": 200000"),
+        watchSeq(idFeature("vid", "\"hash_bucket_size\": 200000"), idFeature("vid2", "\"hash_bucket_size\": 1000000"),
+            idFeature("vid3", "\"hash_bucket_size\": 300000")))));
+    assertThat(hits).extracting(Finding::subject).containsExactly("watch_seq_vid2");
+  }
+
+  @Test
+  void warnsWhenFeaturesSharingATableUseDifferentHashTypes() {
+    Finding f = single("FG-SHAREDHASH", check(fg(hashed("a", "\"shared_name\": \"t\""),
+        hashed("b", "\"shared_name\": \"t\", \"hash_type\": \"murmur\""))));
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.message()).isEqualTo("features 'a' (default hash_type 'farmhash') and 'b' (hash_type 'murmur') share table 't'"
+        + " but hash ids differently, so one id gets different rows in each; give them the same hash_type");
+    assertThat(f.pointer()).isEqualTo("/features/1/hash_type");
+  }
+
+  @Test
+  void warnsWhenOneFeatureOfASharedTableHasABucketSizeAndTheOtherIsDynamic() {
+    Finding f = single("FG-SHAREDHASH", check(fg(idFeature("vid", "\"hash_bucket_size\": 200000"), idFeature("vid_clicked", ""))));
+    assertThat(f.message()).startsWith("features 'vid' (hash_bucket_size 200000) and 'vid_clicked' (no hash_bucket_size) share table 'vid'");
+    assertThat(f.location()).as("a missing key is placed at its feature").isEqualTo("fg.json:3:1");
+    // no hash_bucket_size and 0 are the same dynamic hashtable
+    assertThat(only("FG-SHAREDHASH", check(fg(idFeature("vid", "\"hash_bucket_size\": 0"), idFeature("vid_clicked", ""))))).isEmpty();
+  }
+
+  private static String ageBuckets(String name, String boundaries) {
+    return "{\"feature_name\": \"" + name + "\", \"feature_type\": \"raw_feature\", \"value_type\": \"Integer\","
+        + " \"gen_key_type\": \"boundary\", \"boundaries\": \"" + boundaries + "\", \"gen_val_type\": \"lookup\","
+        + " \"embedding_dimension\": 4, \"shared_name\": \"age\"}";
+  }
+
+  @Test
+  void warnsWhenFeaturesSharingATableTurnValuesIntoIdsDifferently() {
+    String idle = "{\"feature_name\": \"a\", \"feature_type\": \"id_feature\", \"value_type\": \"Integer\", \"gen_key_type\": \"idle\","
+        + " \"hash_bucket_size\": 1000, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 8, \"shared_name\": \"t\"}";
+    Finding f = single("FG-SHAREDHASH", check(fg(idle, hashed("b", "\"shared_name\": \"t\""))));
+    assertThat(f.message()).isEqualTo("features 'a' (gen_key_type 'idle') and 'b' (gen_key_type 'hash') share table 't' but turn"
+        + " values into ids differently, so one value gets different rows in each; give them the same gen_key_type");
+    Finding b = single("FG-SHAREDHASH", check(fg(ageBuckets("age", "18,25,30"), ageBuckets("viewer_age", "18,30"))));
+    assertThat(b.message()).isEqualTo("features 'age' (boundaries '18,25,30') and 'viewer_age' (boundaries '18,30') share table 'age'"
+        + " but bucketize values differently, so one value gets different rows in each; give them the same boundaries");
+    assertThat(check(fg(ageBuckets("age", "18,25,30"), ageBuckets("viewer_age", "18.0, 25,3e1"))))
+        .as("the same numbers written differently").isEmpty();
+  }
+
+  @Test
+  void featuresHashingAlikeOrNotSharingATableDoNotWarn() {
+    assertThat(check(fg(idFeature("vid", "\"hash_bucket_size\": 200000"),
+        watchSeq(idFeature("vid", "\"hash_bucket_size\": 200000, \"hash_type\": \"farmhash\""))))).isEmpty();
+    assertThat(check(fg(hashed("a", "\"hash_bucket_size\": 10"), hashed("b", "\"hash_bucket_size\": 20, \"hash_type\": \"murmur\""),
+        hashed("c", "\"hash_bucket_size\": 30, \"shared_name\": \"c2\"")))).noneMatch(f -> f.ruleId().equals("FG-SHAREDHASH"));
+  }
+
+  @Test
+  void aFeatureMcDoesNotUseTakesNoPartInSharedHashChecks() {
+    List<Finding> findings = RuleChecker.check(fg(hashed("b", "\"shared_name\": \"t\", \"hash_bucket_size\": 7"),
+        hashed("a", "\"shared_name\": \"t\"")), mc("{\"u\": [\"a\"]}"), FgOptions.DEFAULT, RuleSet.recis());
+    assertThat(findings).as("findings %s", findings).isEmpty();
+  }
+
   // ---- MC rules ----
 
   @Test
