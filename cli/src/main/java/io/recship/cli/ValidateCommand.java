@@ -214,7 +214,9 @@ final class ValidateCommand implements Callable<Integer> {
     if (blocks != null) {
       out.println("blocks: " + blocks.stream().map(BlockSpec::toString).collect(Collectors.joining(", ")));
     }
-    if (dataCheck != null) {
+    if (dataCheck != null && dataCheck.rowsRead() == 0) {
+      out.println("data: 0 rows read: the --data files hold no samples, so no data was checked");
+    } else if (dataCheck != null) {
       out.println("data: " + dataCheck.rowsRead() + " rows read" + (dataCheck.rowsRead() >= dataRows
               ? " (the --data-rows limit)" : "") + "; distinct values per hashed feature: "
           + dataCheck.distinctValues().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())

@@ -441,6 +441,14 @@ class ExportCommandsTest {
     assertThat(r.err()).contains("recship-manifest.json");
   }
 
+  @Test
+  void scoreOfACheckpointFolderSaysItIsACheckpointToExportFirst() {
+    Cli r = Cli.run("score", demo.ckptDir().toString(), "--input", demo.heldOutFile().toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(demo.ckptDir() + " is a training checkpoint (dense.safetensors, index), not an export:"
+        + " export it with the generated exporter");
+  }
+
   private static List<Map<String, Object>> readJsonLines(Path file) throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
     for (String l : Files.readAllLines(file)) {

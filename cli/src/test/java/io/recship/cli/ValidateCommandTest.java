@@ -61,6 +61,15 @@ class ValidateCommandTest {
     assertThat(r.err()).isEmpty();
   }
 
+  @Test
+  void emptyDataSaysNoDataWasChecked(@TempDir Path dir) throws IOException {
+    Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n");
+    Run r = run("validate", "--fg", EXAMPLE.resolve("fg.json").toString(), "--mc", EXAMPLE.resolve("mc.json").toString(),
+        "--data", empty.toString());
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).endsWith("data: 0 rows read: the --data files hold no samples, so no data was checked\n");
+  }
+
   /** The example's configs with gender at 10 buckets, and three samples: F, F, M. */
   private static Path[] collidingGenders(Path dir) throws IOException {
     Path fg = dir.resolve("fg.json");

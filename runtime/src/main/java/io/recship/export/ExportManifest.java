@@ -90,6 +90,13 @@ public record ExportManifest(
     try {
       m = JSON.readValue(file.toFile(), ExportManifest.class);
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      if (Files.isRegularFile(exportDir.resolve("dense.safetensors")) && Files.isRegularFile(exportDir.resolve("index"))) {
+        throw new ExportException(
+            ExportException.Step.LOAD,
+            exportDir + " is a training checkpoint (dense.safetensors, index), not an export: export it with the"
+                + " generated exporter (<Model>Exporter.builder(model).ckptDir(" + exportDir.getFileName()
+                + ")...export()) and point to its exportDir");
+      }
       throw new ExportException(
           ExportException.Step.LOAD,
           exportDir
