@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param denseFolder the folder holding {@code output_info.json} (RecIS' {@code export_folder_name})
  * @param tablesFrom the file the table list was read from
+ * @param unlisted what the folder holds that its manifest does not list (a folder ends in {@code
+ *     /}): not part of the export; empty if the manifest cannot be read
  */
 record ExportInspection(
     String dir,
@@ -42,7 +44,8 @@ record ExportInspection(
     List<Table> tables,
     String tablesFrom,
     List<FileEntry> files,
-    List<Check> checks) {
+    List<Check> checks,
+    List<String> unlisted) {
 
   record Output(String name, String dtype, List<Long> shape) {}
 
@@ -52,7 +55,14 @@ record ExportInspection(
 
   record FileEntry(String path, long size) {}
 
-  record Check(String name, boolean ok, String detail) {}
+  /**
+   * One check. {@code warning}: something to act on that does not fail the check (null if none).
+   */
+  record Check(String name, boolean ok, String detail, @Nullable String warning) {
+    Check(String name, boolean ok, String detail) {
+      this(name, ok, detail, null);
+    }
+  }
 
   /** An export folder that cannot be inspected at all (exit 2), as opposed to a failed check. */
   static final class UnreadableException extends RuntimeException {
@@ -100,15 +110,17 @@ record ExportInspection(
     @Nullable String modelName = null;
     @Nullable String createdAt = null;
     List<FileEntry> files;
+    List<String> unlisted = unlisted(dir);
+    @Nullable String unlistedWarning = unlisted.isEmpty() ? null : unlistedWarning(dir, unlisted);
     try {
       ExportManifest m = ExportManifest.verify(dir);
       modelName = m.modelName();
       createdAt = m.createdAt();
       files = m.files().stream().map(f -> new FileEntry(f.path(), f.size())).toList();
       checks.add(new Check("manifest", true,
-          m.files().size() + " files match " + ExportManifest.FILE_NAME + " (size and SHA-256)"));
+          m.files().size() + " files match " + ExportManifest.FILE_NAME + " (size and SHA-256)", unlistedWarning));
     } catch (ExportException e) {
-      checks.add(new Check("manifest", false, e.getMessage()));
+      checks.add(new Check("manifest", false, e.getMessage(), unlistedWarning));
       files = listFiles(dir);
     }
     // loaded once for both checks that use it: a broken fg.json is reported once, by "fg"
@@ -137,7 +149,25 @@ record ExportInspection(
     }
     checks.add(TableCheck.of(fromHeaders, Files.isRegularFile(manifest) ? tables : null, fg));
     return new ExportInspection(dir.toString(), modelName, createdAt, relative(dir, fx), outputs, inputs, tables,
-        tablesFrom, files, checks);
+        tablesFrom, files, checks, unlisted);
+  }
+
+  /** What {@code dir} holds that its manifest does not list; empty if there is no readable manifest. */
+  private static List<String> unlisted(Path dir) {
+    try {
+      return ExportManifest.read(dir).unlistedIn(dir);
+    } catch (ExportException | IOException e) {
+      return List.of(); // the manifest check reports an unreadable manifest or folder
+    }
+  }
+
+  /** The manifest check's warning: named, and why it matters (an overwrite is refused). */
+  private static String unlistedWarning(Path dir, List<String> unlisted) {
+    boolean one = unlisted.size() == 1;
+    return ExportManifest.countUnlisted(unlisted) + " not listed in " + ExportManifest.FILE_NAME + ": "
+        + ExportManifest.nameUnlisted(unlisted) + "; " + (one ? "it is" : "they are") + " not part of the export,"
+        + " and exporting again to this folder with overwrite(true) is refused while " + (one ? "it is" : "they are")
+        + " in it: move " + (one ? "it" : "them") + " out of " + dir;
   }
 
   /** The FG gives every graph input the shape {@code inputs_dict_lite.json} records. */

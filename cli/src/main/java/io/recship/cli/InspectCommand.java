@@ -20,8 +20,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Show an export folder: its outputs, inputs (blocks), sparse tables and files, and check it:"
-          + " every file against the manifest (size, SHA-256), the FG config, and that libtorch loads the TorchScript archive.",
-      "Exit codes: 0 all checks pass, 1 a check failed, 2 not an export folder (or its JSON files do not parse)."
+          + " every file against the manifest (size, SHA-256), the FG config, and that libtorch loads the TorchScript archive."
+          + " Files in the folder that the manifest does not list are a warning (WARN): they are not part of the export.",
+      "Exit codes: 0 all checks pass (warnings included), 1 a check failed, 2 not an export folder (or its JSON files do"
+          + " not parse)."
     })
 final class InspectCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -97,16 +99,22 @@ final class InspectCommand implements Callable<Integer> {
     // a detail of several lines (libtorch's messages) continues under its first line, not at column 0
     String continuation = System.lineSeparator() + " ".repeat(2 + 6 + 2 + w + 2);
     for (ExportInspection.Check c : r.checks()) {
-      out.printf(Locale.ROOT, "  %-6s  %-" + w + "s  %s%n", c.ok() ? "ok" : "FAILED", c.name(),
-          String.join(continuation, c.detail().strip().split("\\R")));
+      out.printf(Locale.ROOT, "  %-6s  %-" + w + "s  %s%n", c.ok() ? (c.warning() == null ? "ok" : "WARN") : "FAILED",
+          c.name(), String.join(continuation, c.detail().strip().split("\\R")));
+      if (c.warning() != null) {
+        out.println(continuation.substring(System.lineSeparator().length()) + "warning: " + c.warning());
+      }
     }
     long failed = r.checks().stream().filter(c -> !c.ok()).count();
+    List<String> warned = r.checks().stream().filter(c -> c.warning() != null).map(ExportInspection.Check::name).toList();
+    String warnings = warned.isEmpty() ? ""
+        : ", " + warned.size() + (warned.size() == 1 ? " warning (" : " warnings (") + String.join(", ", warned) + ")";
     out.println();
     out.println(failed == 0
-        ? "ok: all " + r.checks().size() + " checks passed"
+        ? "ok: all " + r.checks().size() + " checks passed" + warnings
         : "FAILED: " + failed + " of " + r.checks().size() + " checks ("
             + r.checks().stream().filter(c -> !c.ok()).map(ExportInspection.Check::name).collect(Collectors.joining(", "))
-            + ")");
+            + ")" + warnings);
   }
 
   private static String shape(List<Long> shape) {

@@ -85,6 +85,26 @@ class DemoCommandTest {
   }
 
   @Test
+  void previousExportHoldingAUserFileIsRefusedBeforeTrainingNamingTheFile() throws IOException {
+    Path export = Files.createDirectories(tmp.resolve("export"));
+    Files.writeString(export.resolve("recship-manifest.json"), "{\"format\": \"recship-export\", \"formatVersion\": 1,"
+        + " \"modelName\": \"m\", \"createdAt\": \"2024-01-01T00:00:00Z\", \"shardCount\": 1, \"files\": []}\n");
+    Path notes = Files.writeString(export.resolve("mynotes.txt"), "x\n");
+
+    Cli r = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship demo: --workdir " + tmp + ": the demo exports to " + export
+        + ": exportDir " + export.toAbsolutePath() + " holds a previous export and also 1 file that is not part of it"
+        + " (recship-manifest.json does not list it): 'mynotes.txt' (checked before the export); it was left"
+        + " untouched. overwrite(true) replaces a previous export by deleting its folder, so this would be deleted"
+        + " too: move it out of " + export.toAbsolutePath() + ", or choose another exportDir\n");
+    assertThat(r.out()).as("nothing trained").isEmpty();
+    assertThat(notes).hasContent("x");
+  }
+
+  @Test
   void exportPathThatIsAFileIsRefusedBeforeTrainingWithExitTwo() throws IOException {
     Path export = Files.writeString(tmp.resolve("export"), "x\n");
 

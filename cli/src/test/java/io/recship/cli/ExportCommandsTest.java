@@ -77,6 +77,37 @@ class ExportCommandsTest {
     assertThat(j.path("checks").findValuesAsText("name"))
         .containsExactly("manifest", "fg", "torchscript", "sample", "tables");
     assertThat(j.path("checks").findValues("ok")).allSatisfy(ok -> assertThat(ok.asBoolean()).isTrue());
+    assertThat(j.path("checks").findValues("warning")).hasSize(5).allSatisfy(w -> assertThat(w.isNull()).isTrue());
+    assertThat(j.path("unlisted").isArray()).isTrue();
+    assertThat(j.path("unlisted")).isEmpty();
+  }
+
+  @Test
+  void inspectWarnsAboutFilesTheManifestDoesNotListNamingThemWithoutFailing() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.writeString(copy.resolve("mynotes.txt"), "mine\n");
+    Files.createDirectories(copy.resolve("fx_user_model/old"));
+    Files.writeString(copy.resolve("fx_user_model/old/user_model.pt"), "the model before\n");
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero(); // the listed files are intact
+    String warning = "1 file and 1 folder not listed in recship-manifest.json: 'fx_user_model/old/', 'mynotes.txt';"
+        + " they are not part of the export, and exporting again to this folder with overwrite(true) is refused"
+        + " while they are in it: move them out of " + copy;
+    assertThat(r.out())
+        .containsPattern("(?m)^  WARN    manifest     1\\d files match recship-manifest\\.json \\(size and SHA-256\\)$")
+        .contains("\n" + " ".repeat(23) + "warning: " + warning + "\n")
+        .containsPattern("(?m)^  ok      tables ")
+        .endsWith("ok: all 5 checks passed, 1 warning (manifest)\n");
+
+    JsonNode j = JSON.readTree(Cli.run("inspect", copy.toString(), "--format", "json").out());
+    JsonNode manifest = j.path("checks").get(0);
+    assertThat(manifest.path("name").asText()).isEqualTo("manifest");
+    assertThat(manifest.path("ok").asBoolean()).isTrue();
+    assertThat(manifest.path("warning").asText()).isEqualTo(warning);
+    assertThat(JSON.convertValue(j.path("unlisted"), List.class)).containsExactly("fx_user_model/old/", "mynotes.txt");
+    assertThat(j.path("files").findValuesAsText("path")).doesNotContain("mynotes.txt");
   }
 
   @Test

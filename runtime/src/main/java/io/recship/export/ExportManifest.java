@@ -8,16 +8,21 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@value #FILE_NAME}: every file of an export with its size and SHA-256. It is written last,
@@ -131,6 +136,86 @@ public record ExportManifest(
               + ": upgrade RecShip");
     }
     return m;
+  }
+
+  /**
+   * What {@code exportDir} holds besides this manifest and the files it lists (and the folders
+   * leading to them): nothing an export wrote, so a user's. Paths are relative to {@code
+   * exportDir}, with {@code /}, sorted; a folder holding nothing listed is one entry, ending in
+   * {@code /}. Links are not followed.
+   *
+   * @throws IOException if {@code exportDir} or a folder in it cannot be listed
+   */
+  public List<String> unlistedIn(Path exportDir) throws IOException {
+    Set<String> listed = new HashSet<>();
+    Set<String> listedFolders = new HashSet<>();
+    listed.add(FILE_NAME);
+    for (ExportedFile f : files) {
+      listed.add(f.path());
+      for (int i = f.path().indexOf('/'); i > 0; i = f.path().indexOf('/', i + 1)) {
+        listedFolders.add(f.path().substring(0, i));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    // the folder itself, also when exportDir is a link to it (inspect may be given one)
+    Path root = exportDir.toRealPath();
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(
+              Path dir, BasicFileAttributes attrs) {
+            if (dir.equals(root)) {
+              return FileVisitResult.CONTINUE;
+            }
+            String rel = relative(root, dir);
+            if (listedFolders.contains(rel)) {
+              return FileVisitResult.CONTINUE;
+            }
+            out.add(rel + "/");
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(
+              Path file, BasicFileAttributes attrs) {
+            // a link, or anything else, in place of a listed file is the export's to replace
+            String rel = relative(root, file);
+            if (!listed.contains(rel)) {
+              out.add(rel);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  /** How many of {@link #unlistedIn}'s paths {@link #nameUnlisted} names; the rest are counted. */
+  public static final int UNLISTED_NAMED = 5;
+
+  /** {@link #unlistedIn}'s paths counted for a message: "2 files and 1 folder". */
+  public static String countUnlisted(List<String> unlisted) {
+    long folders = unlisted.stream().filter(p -> p.endsWith("/")).count();
+    long files = unlisted.size() - folders;
+    String f = files + (files == 1 ? " file" : " files");
+    String d = folders + (folders == 1 ? " folder" : " folders");
+    return folders == 0 ? f : files == 0 ? d : f + " and " + d;
+  }
+
+  /**
+   * {@link #unlistedIn}'s paths named for a message: the first {@value #UNLISTED_NAMED}, quoted,
+   * and how many more: "'a.txt', 'fx_user_model/old/' and 3 more".
+   */
+  public static String nameUnlisted(List<String> unlisted) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(UNLISTED_NAMED, unlisted.size()); i++) {
+      b.append(i == 0 ? "" : ", ").append('\'').append(unlisted.get(i)).append('\'');
+    }
+    if (unlisted.size() > UNLISTED_NAMED) {
+      b.append(" and ").append(unlisted.size() - UNLISTED_NAMED).append(" more");
+    }
+    return b.toString();
   }
 
   /**

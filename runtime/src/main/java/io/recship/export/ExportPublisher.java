@@ -75,7 +75,8 @@ final class ExportPublisher implements AutoCloseable {
 
   /**
    * Locks this rank of {@code exportDir}, cleans what killed runs left, refuses an existing
-   * non-empty folder unless {@code overwrite}, and creates a fresh staging folder.
+   * non-empty folder unless {@code overwrite} (and always one holding files its manifest does not
+   * list, see {@link #checkTarget}), and creates a fresh staging folder.
    */
   static ExportPublisher open(
       Path exportDir, int rank, int count, boolean overwrite, String runKey) {
@@ -253,8 +254,8 @@ final class ExportPublisher implements AutoCloseable {
 
   /**
    * Refuses an {@code exportDir} the publish could not take: a file, or a non-empty folder unless
-   * it is a previous export and {@code overwrite} is on. Never suggests overwrite for a folder it
-   * would refuse to overwrite.
+   * it is a previous export, holding nothing its manifest does not list, and {@code overwrite} is
+   * on. Never suggests overwrite for a folder it would refuse to overwrite.
    */
   static void checkTarget(Path exportDir, boolean overwrite, String when) {
     if (!Files.exists(exportDir)) {
@@ -277,12 +278,62 @@ final class ExportPublisher implements AutoCloseable {
               + " overwrite(true) would not replace it either: it replaces only a previous export,"
               + " and deletes it. Empty or remove the folder, or choose another exportDir");
     }
+    // overwrite deletes the whole folder: refuse while it holds anything the manifest does not list
+    List<String> unlisted = unlistedFiles(exportDir, when);
+    if (!unlisted.isEmpty()) {
+      boolean one = unlisted.size() == 1;
+      throw new ExportException(
+          ExportException.Step.PLAN,
+          "exportDir " + exportDir + " holds a previous export and also "
+              + ExportManifest.countUnlisted(unlisted) + " that " + (one ? "is" : "are")
+              + " not part of it (" + ExportManifest.FILE_NAME + " does not list "
+              + (one ? "it" : "them") + "): " + ExportManifest.nameUnlisted(unlisted) + " ("
+              + when + "); it was left untouched. overwrite(true) replaces a previous export by"
+              + " deleting its folder, so " + (one ? "this" : "these") + " would be deleted too:"
+              + " move " + (one ? "it" : "them") + " out of " + exportDir
+              + (overwrite ? "" : " and pass overwrite(true)") + ", or choose another exportDir");
+    }
     if (!overwrite) {
       throw new ExportException(
           ExportException.Step.PLAN,
           "exportDir " + exportDir + " already exists and is not empty: it holds a previous export ("
               + when + "); it was left untouched. Pass overwrite(true) to replace it once the new"
               + " export is complete, or choose another exportDir");
+    }
+  }
+
+  /**
+   * What {@code exportDir} holds that its manifest does not list (see {@link
+   * ExportManifest#unlistedIn}). The locks, staging folders, parts and moved-aside exports are
+   * siblings of {@code exportDir}, never inside it, so only the manifest itself is added.
+   *
+   * @throws ExportException if the manifest cannot be read: which files are the export's is then
+   *     unknown, so nothing may be deleted
+   */
+  private static List<String> unlistedFiles(Path exportDir, String when) {
+    ExportManifest previous;
+    try {
+      previous = ExportManifest.read(exportDir);
+    } catch (ExportException e) {
+      throw new ExportException(
+          ExportException.Step.PLAN,
+          "exportDir " + exportDir + " holds a " + ExportManifest.FILE_NAME + " this RecShip cannot"
+              + " read, so which of its files belong to the previous export is unknown (" + when
+              + "); it was left untouched, and overwrite(true) would not replace it either: it"
+              + " deletes a previous export only when its manifest lists every file. Remove the"
+              + " folder yourself if nothing in it is needed, or choose another exportDir. Reading"
+              + " the manifest said: " + e.detail(),
+          e);
+    }
+    try {
+      return previous.unlistedIn(exportDir);
+    } catch (IOException e) {
+      throw new ExportException(
+          ExportException.Step.PLAN,
+          "cannot list exportDir " + exportDir + " (" + e + ") to check that it holds only the"
+              + " previous export (" + when + "); it was left untouched. Make the folder readable,"
+              + " or choose another exportDir",
+          e);
     }
   }
 

@@ -63,8 +63,10 @@ public final class Exporter {
 
   /**
    * Checks, writing nothing, that an export with this {@code overwrite} could publish to {@code
-   * exportDir}: it is absent, empty, or (with overwrite) a previous export. {@link #export} checks
-   * it again; call this first when long work (training) comes before the export.
+   * exportDir}: it is absent, empty, or (with overwrite) a previous export holding nothing its
+   * manifest does not list (an overwrite deletes the whole folder, so a file the user added there
+   * is refused, named). {@link #export} checks it again, and once more right before the swap;
+   * call this first when long work (training) comes before the export.
    *
    * @throws ExportException (step plan) saying why not, and the fix
    */

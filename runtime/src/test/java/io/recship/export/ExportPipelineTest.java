@@ -459,6 +459,37 @@ class ExportPipelineTest {
     ExportManifest.verify(out);
   }
 
+  @Test
+  void overwriteOfAnExportHoldingUserFilesIsRefusedBeforeAnyStepAndLosesNothing()
+      throws IOException {
+    Path out = tmp.resolve("export");
+    try (TensorScope s = TensorScope.open()) {
+      ExportRun.run(job(out, false, TinyModel.blocks(7, 10)));
+    }
+    Files.writeString(out.resolve("mynotes.txt"), "what I changed");
+    Files.createDirectories(out.resolve("fx_user_model/old"));
+    Files.copy(out.resolve("fx_user_model/user_model.pt"), out.resolve("fx_user_model/old/user_model.pt"));
+    Map<String, List<Byte>> before = ExportPublisherTest.snapshot(out);
+    ExportJob j = job(out, false, TinyModel.blocks(8, 12));
+    ExportJob overwrite = new ExportJob(j.modelName(), j.fg(), false,
+        () -> {
+          throw new AssertionError("the refused export traced the dense model");
+        },
+        j.dense(), j.forward(), j.outputNames(), j.ckptDir(), j.exportDir(), null, j.exportFolderName(),
+        j.exportModelName(), false, 0, 1, true, null);
+
+    assertThatThrownBy(() -> ExportRun.run(overwrite))
+        .isInstanceOf(ExportException.class)
+        .hasMessageStartingWith("plan: exportDir " + out + " holds a previous export and also 1 file and"
+            + " 1 folder that are not part of it (recship-manifest.json does not list them):"
+            + " 'fx_user_model/old/', 'mynotes.txt' (before the export started); it was left untouched")
+        .hasMessageContaining("would be deleted too: move them out of " + out);
+
+    assertThat(ExportPublisherTest.snapshot(out)).isEqualTo(before);
+    ExportManifest.verify(out);
+    assertThat(stagingLeftovers()).isEmpty();
+  }
+
   private List<Path> stagingLeftovers() throws IOException {
     try (Stream<Path> s = Files.list(tmp)) {
       return s.filter(p -> p.getFileName().toString().contains("recship-tmp")).toList();

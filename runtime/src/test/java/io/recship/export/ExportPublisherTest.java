@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +22,35 @@ class ExportPublisherTest {
   private static void write(Path p, String text) throws IOException {
     Files.createDirectories(p.getParent());
     Files.writeString(p, text, StandardCharsets.UTF_8);
+  }
+
+  /** A previous export of {@code files} (path, content pairs) as the publisher leaves it. */
+  private Path previousExport(String name, String... files) throws IOException {
+    Path out = tmp.resolve(name);
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, false, "run")) {
+      for (int i = 0; i < files.length; i += 2) {
+        write(p.staging().resolve(files[i]), files[i + 1]);
+      }
+      p.publish("m");
+    }
+    return out;
+  }
+
+  /** Every file and folder under {@code dir} with its bytes (folders: empty), to compare. */
+  static Map<String, List<Byte>> snapshot(Path dir) throws IOException {
+    Map<String, List<Byte>> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.toList()) {
+        List<Byte> bytes = new ArrayList<>();
+        if (Files.isRegularFile(p)) {
+          for (byte b : Files.readAllBytes(p)) {
+            bytes.add(b);
+          }
+        }
+        out.put(dir.relativize(p) + (Files.isDirectory(p) ? "/" : ""), bytes);
+      }
+    }
+    return out;
   }
 
   private List<String> siblings() throws IOException {
@@ -65,9 +97,7 @@ class ExportPublisherTest {
 
   @Test
   void refusesAPreviousExportWithoutOverwriteAndSuggestsIt() throws IOException {
-    Path out = tmp.resolve("out");
-    write(out.resolve("old.json"), "old");
-    write(out.resolve(ExportManifest.FILE_NAME), "{}");
+    Path out = previousExport("out", "old.json", "old");
     assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, false, "run"))
         .isInstanceOf(ExportException.class)
         .hasMessageContaining("already exists and is not empty: it holds a previous export")
@@ -81,8 +111,7 @@ class ExportPublisherTest {
     write(file, "x");
     Path others = tmp.resolve("others");
     write(others.resolve("notes.txt"), "mine");
-    Path previous = tmp.resolve("previous");
-    write(previous.resolve(ExportManifest.FILE_NAME), "{}");
+    Path previous = previousExport("previous", "fg.json", "{}");
 
     assertThatCode(() -> Exporter.checkExportDir(tmp.resolve("absent"), false))
         .doesNotThrowAnyException();
@@ -97,7 +126,9 @@ class ExportPublisherTest {
         .isInstanceOf(ExportException.class)
         .hasMessageContaining("Pass overwrite(true)");
     assertThat(tmp.resolve("absent")).doesNotExist();
-    assertThat(siblings()).noneMatch(n -> n.endsWith(".lock") || n.contains("recship-tmp"));
+    assertThat(siblings())
+        .noneMatch(n -> n.startsWith(".absent") || n.startsWith(".others") || n.startsWith(".a-file"))
+        .noneMatch(n -> n.contains("recship-tmp"));
   }
 
   @Test
@@ -126,17 +157,123 @@ class ExportPublisherTest {
 
   @Test
   void overwriteKeepsThePreviousExportUntilTheNewOneIsPublished() throws IOException {
-    Path out = tmp.resolve("out");
-    write(out.resolve("old.json"), "old");
-    write(out.resolve(ExportManifest.FILE_NAME), "{}"); // a previous export
+    Path out = previousExport("out", "old.json", "old", "fx_user_model/user_model.pt", "v1");
     try (ExportPublisher p = ExportPublisher.open(out, 0, 1, true, "run")) {
       write(p.staging().resolve("new.json"), "new");
       assertThat(out.resolve("old.json")).hasContent("old");
       p.publish("m");
     }
     assertThat(out.resolve("old.json")).doesNotExist();
+    assertThat(out.resolve("fx_user_model")).doesNotExist();
     assertThat(out.resolve("new.json")).hasContent("new");
     assertThat(siblings()).noneMatch(n -> n.contains("recship-old") || n.contains("recship-tmp"));
+  }
+
+  @Test
+  void overwriteRefusesAPreviousExportHoldingFilesItsManifestDoesNotListAndKeepsEverything()
+      throws IOException {
+    Path out = previousExport("out", "fg.json", "v1", "fx_user_model/user_model.pt", "archive v1");
+    write(out.resolve("mynotes.txt"), "my notes");
+    write(out.resolve("fx_user_model/old/user_model.pt"), "the model before");
+    Map<String, List<Byte>> before = snapshot(out);
+
+    assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, true, "run"))
+        .isInstanceOf(ExportException.class)
+        .satisfies(e -> assertThat(((ExportException) e).step()).isEqualTo(ExportException.Step.PLAN))
+        .hasMessage("plan: exportDir " + out.toAbsolutePath() + " holds a previous export and also 1"
+            + " file and 1 folder that are not part of it (recship-manifest.json does not list"
+            + " them): 'fx_user_model/old/', 'mynotes.txt' (before the export started); it was left"
+            + " untouched. overwrite(true) replaces a previous export by deleting its folder, so"
+            + " these would be deleted too: move them out of " + out.toAbsolutePath() + ", or"
+            + " choose another exportDir");
+
+    assertThat(snapshot(out)).isEqualTo(before);
+    ExportManifest.verify(out);
+    assertThat(siblings()).noneMatch(n -> n.contains("recship-tmp") || n.contains("recship-old"));
+
+    // the fix works: with them moved out, the overwrite replaces the previous export
+    Files.move(out.resolve("mynotes.txt"), tmp.resolve("mynotes.txt"));
+    Files.move(out.resolve("fx_user_model/old"), tmp.resolve("old"));
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, true, "run")) {
+      write(p.staging().resolve("fg.json"), "v2");
+      p.publish("m");
+    }
+    assertThat(out.resolve("fg.json")).hasContent("v2");
+    assertThat(tmp.resolve("mynotes.txt")).hasContent("my notes");
+  }
+
+  @Test
+  void unlistedFilesAreNamedUpToFiveAndCountedBeyond() throws IOException {
+    Path out = previousExport("out", "fg.json", "{}");
+    for (int i = 1; i <= 7; i++) {
+      write(out.resolve("note" + i + ".txt"), "n" + i);
+    }
+    assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, true, "run"))
+        .hasMessageContaining("also 7 files that are not part of it")
+        .hasMessageContaining(
+            "'note1.txt', 'note2.txt', 'note3.txt', 'note4.txt', 'note5.txt' and 2 more")
+        .hasMessageNotContaining("note6");
+    assertThat(out.resolve("note7.txt")).hasContent("n7");
+  }
+
+  @Test
+  void checkExportDirReportsFilesThePreviousManifestDoesNotList() throws IOException {
+    Path out = previousExport("out", "fg.json", "{}", "fx_user_model/graph.txt", "g");
+    Files.createDirectories(out.resolve("fx_user_model/scratch"));
+    write(out.resolve("fx_user_model/mine.txt"), "mine");
+
+    assertThatThrownBy(() -> Exporter.checkExportDir(out, true))
+        .isInstanceOf(ExportException.class)
+        .hasMessageStartingWith("plan: exportDir " + out.toAbsolutePath() + " holds a previous"
+            + " export and also 1 file and 1 folder that are not part of it")
+        .hasMessageContaining("'fx_user_model/mine.txt', 'fx_user_model/scratch/' (checked before"
+            + " the export)")
+        .hasMessageEndingWith("move them out of " + out.toAbsolutePath() + ", or choose another"
+            + " exportDir");
+    // without overwrite: never "Pass overwrite(true)" alone, which would then refuse too
+    assertThatThrownBy(() -> Exporter.checkExportDir(out, false))
+        .hasMessageContaining("'fx_user_model/mine.txt'")
+        .hasMessageContaining("move them out of " + out.toAbsolutePath()
+            + " and pass overwrite(true), or choose another exportDir")
+        .hasMessageNotContaining("Pass overwrite(true)");
+    assertThat(out.resolve("fx_user_model/mine.txt")).hasContent("mine");
+
+    Files.delete(out.resolve("fx_user_model/mine.txt"));
+    Files.delete(out.resolve("fx_user_model/scratch"));
+    assertThatCode(() -> Exporter.checkExportDir(out, true)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aFileAddedWhileTheExportRunsIsCaughtRightBeforeTheSwap() throws IOException {
+    Path out = previousExport("out", "fg.json", "v1");
+    try (ExportPublisher p = ExportPublisher.open(out, 0, 1, true, "run")) {
+      write(p.staging().resolve("fg.json"), "v2");
+      write(out.resolve("added-meanwhile.txt"), "mine");
+      assertThatThrownBy(() -> p.publish("m"))
+          .isInstanceOf(ExportException.class)
+          .hasMessageContaining("also 1 file that is not part of it")
+          .hasMessageContaining("'added-meanwhile.txt' (while this export ran)")
+          .hasMessageContaining("this would be deleted too: move it out of " + out);
+    }
+    assertThat(out.resolve("added-meanwhile.txt")).hasContent("mine");
+    assertThat(out.resolve("fg.json")).hasContent("v1");
+    ExportManifest.verify(out);
+    assertThat(siblings()).noneMatch(n -> n.contains("recship-tmp") || n.contains("recship-old"));
+  }
+
+  @Test
+  void overwriteRefusesAPreviousExportWhoseManifestCannotBeRead() throws IOException {
+    Path out = tmp.resolve("out");
+    write(out.resolve("model.pt"), "which export's?");
+    write(out.resolve(ExportManifest.FILE_NAME), "{\"format\": \"recship-exp");
+    assertThatThrownBy(() -> ExportPublisher.open(out, 0, 1, true, "run"))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("exportDir " + out.toAbsolutePath() + " holds a recship-manifest.json"
+            + " this RecShip cannot read, so which of its files belong to the previous export is"
+            + " unknown")
+        .hasMessageContaining("overwrite(true) would not replace it either")
+        .hasMessageContaining("is not a valid manifest");
+    assertThat(out.resolve("model.pt")).hasContent("which export's?");
   }
 
   @Test
