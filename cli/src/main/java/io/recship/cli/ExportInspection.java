@@ -95,15 +95,21 @@ record ExportInspection(
     }
     Path fx = denseFolder(dir);
     List<Output> outputs = new ArrayList<>();
-    for (JsonNode n : readJson(fx.resolve("output_info.json")).path("OutputNodes")) {
-      outputs.add(new Output(n.path("OutputNodeName").asText(), n.path("dtype").asText(), longs(n.path("shape"))));
-    }
-    JsonNode lite = readJson(fx.resolve("inputs_dict_lite.json"));
     List<Input> inputs = new ArrayList<>();
-    for (JsonNode n : readJson(fx.resolve("params_order.json"))) {
-      JsonNode info = lite.path(n.asText());
-      inputs.add(new Input(info.path("idx").asInt(inputs.size()), n.asText(), info.path("dtype").asText("?"),
-          longs(info.path("shape"))));
+    // a damaged graph description is a failed check, reported beside the manifest's verdict on it
+    @Nullable String denseProblem = null;
+    try {
+      for (JsonNode n : readJson(fx.resolve("output_info.json")).path("OutputNodes")) {
+        outputs.add(new Output(n.path("OutputNodeName").asText(), n.path("dtype").asText(), longs(n.path("shape"))));
+      }
+      JsonNode lite = readJson(fx.resolve("inputs_dict_lite.json"));
+      for (JsonNode n : readJson(fx.resolve("params_order.json"))) {
+        JsonNode info = lite.path(n.asText());
+        inputs.add(new Input(info.path("idx").asInt(inputs.size()), n.asText(), info.path("dtype").asText("?"),
+            longs(info.path("shape"))));
+      }
+    } catch (UnreadableException e) {
+      denseProblem = e.getMessage();
     }
 
     List<Check> checks = new ArrayList<>();
@@ -122,6 +128,12 @@ record ExportInspection(
     } catch (ExportException e) {
       checks.add(new Check("manifest", false, e.getMessage(), unlistedWarning));
       files = listFiles(dir);
+    }
+    if (denseProblem != null) {
+      checks.add(new Check("torchscript", false, denseProblem + ": the export is damaged, export it again (the"
+          + " manifest check names what changed); the fg, sample and tables checks need this file and did not run"));
+      return new ExportInspection(dir.toString(), modelName, createdAt, relative(dir, fx), outputs, inputs, List.of(),
+          "(not read: the export is damaged)", files, checks, unlisted);
     }
     // loaded once for both checks that use it: a broken fg.json is reported once, by "fg"
     @Nullable FeatureGenerator fg;
@@ -294,7 +306,14 @@ record ExportInspection(
     try {
       return JSON.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new UnreadableException(file + " is not valid JSON: " + e.getOriginalMessage());
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      String reason = String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\((start marker at|through reference chain).*", "")
+          .replaceAll("\\s*\\[Source:.*", "").strip();
+      reason = reason.isEmpty() ? "unreadable" : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+      throw new UnreadableException(file + (at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr() + ":"
+          + at.getColumnNr()) + ": not valid JSON: " + reason);
+    } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new UnreadableException(file + " is missing");
     } catch (IOException e) {
       throw new UnreadableException("cannot read " + file + ": " + e);
     }

@@ -127,8 +127,8 @@ final class SampleCheck {
         }
       }
       return new Check("sample", true, String.format(Locale.ROOT,
-          "%s on inputs_dict.json (%d rows) gives output_base.json (%d outputs, max abs diff %.1e)",
-          name, rows, got.size(), maxDiff));
+          "%s on inputs_dict.json (%d rows) gives output_base.json (%d output%s, max abs diff %.1e)",
+          name, rows, got.size(), got.size() == 1 ? "" : "s", maxDiff));
     }
   }
 

@@ -128,6 +128,28 @@ class ExportCommandsTest {
   }
 
   @Test
+  void inspectOfADamagedGraphDescriptionFailsChecksNamingFileAndPositionInsteadOfGivingUp() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Path info = copy.resolve("fx_user_model/output_info.json");
+    Files.writeString(info, "{\"OutputNodes\": [");
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .containsPattern("(?m)^  FAILED  manifest     .*fx_user_model/output_info\\.json")
+        .contains(info + ":1:18: not valid JSON: unexpected end-of-input: expected close marker for Array: the export"
+            + " is damaged, export it again")
+        .doesNotContain("[Source:");
+
+    Path copy2 = copyOf(demo.exportDir(), "copy2");
+    Files.delete(copy2.resolve("fx_user_model/params_order.json"));
+    Cli missing = Cli.run("inspect", copy2.toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.out()).contains(copy2.resolve("fx_user_model/params_order.json") + " is missing: the export is damaged");
+  }
+
+  @Test
   void inspectFailsTheSampleCheckWhenTheInputOrderIsWrong() throws IOException {
     Path copy = copyOf(demo.exportDir());
     Files.writeString(copy.resolve("fx_user_model/params_order.json"), "[\"user\", \"item\", \"click_seq\"]");
