@@ -43,4 +43,11 @@ public record ExportResult(
   public long totalBytes() {
     return files.stream().mapToLong(ExportedFile::size).sum();
   }
+
+  /** A log line's worth: the folder, file count and size, parity; {@link #files()} lists the files. */
+  @Override
+  public String toString() {
+    return "ExportResult[" + exportDir + (published ? "" : " (not yet published)") + ", " + files.size() + " files, "
+        + totalBytes() + " bytes, max abs diff " + maxAbsDiff + ", timings " + timings + "]";
+  }
 }

@@ -81,9 +81,9 @@ final class ExportRun {
       step(timings, "publish", t0);
       List<String> reused = pub.hashes().reusedDigests();
       if (outcome.published()) {
-        log.info(
-            "published {} ({} files, {} listed with the SHA-256 the checkpoint writer recorded)",
-            pub.exportDir(), outcome.files().size(), reused.size());
+        // in filter mode every table is rewritten, so no checkpoint digest applies: say nothing then
+        log.info("published {} ({} files{})", pub.exportDir(), outcome.files().size(), reused.isEmpty() ? ""
+            : ", " + reused.size() + " hashed once, when the checkpoint was written");
       }
       return new ExportResult(
           pub.exportDir(), outcome.published(), outcome.files(), timings, diffs, reused);
