@@ -39,11 +39,14 @@ final class DemoCommand implements Callable<Integer> {
   private static final CtrPipeline.Settings DEFAULTS = CtrPipeline.Settings.defaults(Path.of("."));
   /** Where {@link CtrPipeline#run} exports, in the workdir. */
   private static final String EXPORT_DIR = "export";
+  /** Left in a workdir the demo used, so that the next run may replace the demo's own files there. */
+  static final String MARKER = ".recship-demo";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--workdir", paramLabel = "DIR",
-      description = "Where data/, ckpt/ and export/ go (an earlier demo's are replaced). Default: <tmp>/recship-demo.")
+      description = "Where data/, ckpt/ and export/ go. An earlier demo's are replaced (it leaves a .recship-demo file);"
+          + " other files there are never overwritten. Default: <tmp>/recship-demo.")
   Path workdir = Path.of(System.getProperty("java.io.tmpdir"), "recship-demo");
 
   @Option(names = "--steps", paramLabel = "N", description = "Training steps. Default: ${DEFAULT-VALUE}.")
@@ -147,7 +150,42 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IOException e) {
       return "--workdir " + workdir + " cannot be created: " + FileProblems.describe(e);
     }
-    return exportDirProblem(workdir.resolve(EXPORT_DIR));
+    String foreign = foreignFiles();
+    if (foreign != null) {
+      return foreign;
+    }
+    String exportProblem = exportDirProblem(workdir.resolve(EXPORT_DIR));
+    if (exportProblem != null) {
+      return exportProblem;
+    }
+    try {
+      Files.writeString(workdir.resolve(MARKER), "Written by recship demo: the next demo run in this folder replaces"
+          + " its data/heldout.jsonl, ckpt/ and export/.\n");
+      return null;
+    } catch (IOException e) {
+      return "--workdir " + workdir + " is not writable: " + FileProblems.describe(e);
+    }
+  }
+
+  /**
+   * The demo's own paths that exist in a workdir no demo has used (no {@link #MARKER}): the demo
+   * would overwrite them, and they may be the user's. Null when there are none.
+   */
+  private @Nullable String foreignFiles() {
+    if (Files.exists(workdir.resolve(MARKER))) {
+      return null;
+    }
+    List<String> found = new ArrayList<>();
+    for (String own : List.of("data/heldout.jsonl", "ckpt")) {
+      if (Files.exists(workdir.resolve(own))) {
+        found.add(own);
+      }
+    }
+    String them = found.size() == 1 ? "it" : "them";
+    return found.isEmpty() ? null : "--workdir " + workdir + " holds " + String.join(" and ", found) + " but no "
+        + MARKER + " file, so " + them + " may not be a demo's (a demo run leaves that file); the demo would"
+        + " overwrite " + them + ": choose an empty or new --workdir, or delete " + them + " if " + them
+        + (found.size() == 1 ? " is" : " are") + " an earlier demo's";
   }
 
   /**

@@ -25,6 +25,26 @@ class DemoCommandTest {
         .containsPattern("parity OK: max abs diff \\S+ \\(ctr \\S+, cvr \\S+\\) over 300 samples, atol 1e-05")
         .contains("recship inspect " + tmp.resolve("export"))
         .contains("recship score " + tmp.resolve("export") + " --input " + tmp.resolve("data/heldout.jsonl"));
+
+    Cli again = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+    assertThat(again.exit()).as("a demo's own workdir is reused: " + again.err()).isZero();
+  }
+
+  @Test
+  void filesNoDemoWroteAreRefusedBeforeTrainingAndKept() throws IOException {
+    Path mine = Files.createDirectories(tmp.resolve("data")).resolve("heldout.jsonl");
+    Files.writeString(mine, "{\"my\": \"samples\"}\n");
+
+    Cli r = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship demo: --workdir " + tmp + " holds data/heldout.jsonl but no .recship-demo"
+        + " file, so it may not be a demo's (a demo run leaves that file); the demo would overwrite it: choose an empty"
+        + " or new --workdir, or delete it if it is an earlier demo's\n");
+    assertThat(r.out()).as("nothing trained").isEmpty();
+    assertThat(mine).hasContent("{\"my\": \"samples\"}");
   }
 
   @Test
