@@ -103,7 +103,12 @@ public final class SparseCheckpointReader implements Closeable {
               indexFile, e.getKey(), "points at file number " + e.getValue() + ", which file_index does not list.",
               "re-save the checkpoint.");
         }
-        r.info(e.getKey()); // fails clearly if the file lacks the key
+        if (!r.contains(e.getKey())) {
+          throw new CheckpointException(
+              r.file(), e.getKey(), "listed in " + indexFile.getFileName() + " but not in this file: the index and"
+                  + " the data files are not from the same save, or the file was edited.",
+              "copy the whole checkpoint directory from one save, or save it again.");
+        }
         RecisLayout.Key k = RecisLayout.parseKey(e.getKey());
         if (k == null) {
           unknown.add(e.getKey());
@@ -184,6 +189,11 @@ public final class SparseCheckpointReader implements Closeable {
 
   public Path dir() {
     return dir;
+  }
+
+  /** The data files the index lists, in index order. */
+  public List<Path> dataFiles() {
+    return readers.stream().map(SafetensorsReader::file).toList();
   }
 
   /** Table (shared) names, sorted. */

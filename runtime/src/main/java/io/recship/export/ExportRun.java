@@ -47,6 +47,7 @@ final class ExportRun {
       List<Path> all = SparseExport.checkpointFiles(plan.ckptDir());
       List<Path> mine = SparseExport.ownedBy(all, plan.shardRank(), plan.shardCount());
       SparseExport.validate(mine);
+      CheckpointCheck.check(plan.ckptDir(), fg);
       if (rank0) {
         prepareDense(plan);
       }

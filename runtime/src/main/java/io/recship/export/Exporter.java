@@ -143,17 +143,9 @@ public final class Exporter {
     }
     SparseModel fromCheckpoint = SparseModel.fromFg(fg, sparse.splitSeq(), 0).eval();
     try (SparseCheckpointReader ckpt = SparseCheckpointReader.open(ckptDir)) {
+      // ExportRun checked the checkpoint in prepare; checked again here, where it is read
+      CheckpointCheck.tables(ckpt, fg, ExportException.Step.EXPORT_DENSE);
       for (EmbeddingTable t : ids.tables().values()) {
-        if (!ckpt.hasTable(t.sharedName())) {
-          throw new ExportException(ExportException.Step.EXPORT_DENSE, "checkpoint " + ckptDir
-              + " has no table '" + t.sharedName() + "', which the FG looks up (it has " + ckpt.tables()
-              + "); export from the checkpoint this FG was trained with");
-        }
-        if (ckpt.dim(t.sharedName()) != t.dim()) {
-          throw new ExportException(ExportException.Step.EXPORT_DENSE, "checkpoint " + ckptDir + ": table '"
-              + t.sharedName() + "' has dim " + ckpt.dim(t.sharedName()) + " but the FG gives it embedding_dimension "
-              + t.dim() + "; export with the fg.json the checkpoint was trained with");
-        }
         LongSet wanted = new LongOpenHashSet(t.size());
         for (int r = 0; r < t.size(); r++) {
           wanted.add(t.id(r));

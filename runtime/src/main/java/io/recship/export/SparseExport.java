@@ -103,8 +103,8 @@ final class SparseExport {
 
   /**
    * Rewrites {@code index}, {@code tensorkey.json} and the RTP table manifest without the entries
-   * of dropped slots, as RecIS' Saver writes them for a filtered export. A manifest the
-   * checkpoint lacks is not invented.
+   * of dropped slots, as RecIS' Saver writes them for a filtered export. The checkpoint has all
+   * three ({@link CheckpointCheck} refuses one without them); none is invented.
    */
   static void writeFilteredManifests(Path ckptDir, Path target) {
     for (String name : TABLE_MANIFESTS) {
@@ -112,22 +112,39 @@ final class SparseExport {
       if (!Files.isRegularFile(src)) {
         continue;
       }
+      JsonNode root = readManifest(src, ExportException.Step.EXPORT_SPARSE);
+      JsonNode filtered =
+          switch (name) {
+            case "index" -> filterIndex(root);
+            case "tensorkey.json" -> filterKeys(root);
+            default -> filterTableManifest(root);
+          };
+      Path to = target.resolve(name);
       try {
-        JsonNode root = JSON.readTree(src.toFile());
-        JsonNode filtered =
-            switch (name) {
-              case "index" -> filterIndex(root);
-              case "tensorkey.json" -> filterKeys(root);
-              default -> filterTableManifest(root);
-            };
-        JSON.writeValue(target.resolve(name).toFile(), filtered);
+        JSON.writeValue(to.toFile(), filtered);
       } catch (IOException e) {
         throw new ExportException(
             ExportException.Step.EXPORT_SPARSE,
-            "checkpoint file " + src + " is not valid JSON (" + e.getMessage() + "); save the"
-                + " checkpoint again",
-            e);
+            "cannot write " + to + " (" + e + "); check the export folder's disk space", e);
       }
+    }
+  }
+
+  /** One of {@link #TABLE_MANIFESTS}, parsed; not JSON is a damaged checkpoint. */
+  static JsonNode readManifest(Path src, ExportException.Step step) {
+    try {
+      JsonNode root = JSON.readTree(src.toFile());
+      if (root == null || root.isMissingNode()) {
+        throw new ExportException(
+            step, "checkpoint file " + src + " is empty; save the checkpoint again");
+      }
+      return root;
+    } catch (IOException e) {
+      throw new ExportException(
+          step,
+          "checkpoint file " + src + " is not valid JSON (" + e.getMessage() + "); save the"
+              + " checkpoint again",
+          e);
     }
   }
 

@@ -84,7 +84,7 @@ public final class ExportedModel implements AutoCloseable {
    *     file, a malformed JSON file, an archive libtorch rejects
    */
   public static ExportedModel load(Path dir) {
-    ExportManifest.verify(dir);
+    ExportManifest manifest = ExportManifest.verify(dir);
     Path fx = denseFolder(dir);
     FeatureGenerator fg = featureGenerator(dir, fx);
     List<String> outputs = new ArrayList<>();
@@ -101,7 +101,7 @@ public final class ExportedModel implements AutoCloseable {
           fx + ": output_info.json or params_order.json lists nothing; export again");
     }
     SparseModel sparse = SparseModel.fromFg(fg).eval();
-    long rows = loadTables(dir, sparse);
+    long rows = loadTables(dir, sparse, manifest);
     Path archive = archive(fx);
     ScriptModel script;
     try {
@@ -256,9 +256,10 @@ public final class ExportedModel implements AutoCloseable {
    * Puts every {@code id}/{@code embedding} pair of the export's {@code *.safetensors} into the
    * sparse model's tables. Works for both export modes: a copy-mode export has no {@code index}
    * (RecIS copies only {@code *.safetensors} and {@code *.json}), so the files' headers are the
-   * index; optimizer slots a copy-mode export keeps are skipped.
+   * index; optimizer slots a copy-mode export keeps are skipped. Every table the FG looks up must
+   * be there with the FG's dimension: a missing one would score its features as all zeros.
    */
-  private static long loadTables(Path dir, SparseModel sparse) {
+  private static long loadTables(Path dir, SparseModel sparse, ExportManifest manifest) {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
@@ -284,6 +285,20 @@ public final class ExportedModel implements AutoCloseable {
         }
       }
     }
+    List<String> held = new ArrayList<>();
+    embs.keySet().forEach(k -> held.add(k.substring(0, k.indexOf("/part_"))));
+    for (String table : sparse.tables().keySet()) {
+      if (!held.contains(table)) {
+        String users = features(sparse, table);
+        throw new ExportException(
+            ExportException.Step.LOAD,
+            "fg.json looks up table '" + table + "' for " + users + ", but no *.safetensors file"
+                + " of " + dir + " " + files.stream().map(p -> p.getFileName().toString()).toList()
+                + " holds " + table + ".embedding/part_*; scoring would treat "
+                + (users.startsWith("features") ? "these features" : "this feature")
+                + " as all zeros; " + madeFrom(dir, manifest));
+      }
+    }
     long rows = 0;
     for (Map.Entry<String, TensorInfo> e : embs.entrySet()) {
       String table = e.getKey().substring(0, e.getKey().indexOf("/part_"));
@@ -292,8 +307,9 @@ public final class ExportedModel implements AutoCloseable {
       if (id == null) {
         throw new ExportException(
             ExportException.Step.LOAD,
-            "table '" + table + "' in " + dir + " has " + emb.name() + " but no matching id tensor;"
-                + " the export is incomplete: export again");
+            "table '" + table + "' in " + where.get(emb.name()) + " has " + emb.name() + " but no"
+                + " matching id tensor " + table + ".id/" + e.getKey().substring(table.length() + 1)
+                + " in any *.safetensors file; " + madeFrom(dir, manifest, where.get(emb.name())));
       }
       if (!sparse.tables().containsKey(table)) {
         log.warn("export table '{}' is not used by the export's FG; skipped", table);
@@ -304,12 +320,50 @@ public final class ExportedModel implements AutoCloseable {
         throw new ExportException(
             ExportException.Step.LOAD,
             "table '" + table + "' in " + where.get(emb.name()) + " is " + emb + " with " + id
-                + ", but fg.json gives it dimension " + t.dim() + "; the export is inconsistent:"
-                + " export again");
+                + ", but fg.json gives it dimension " + t.dim() + " (" + features(sparse, table)
+                + "); the export is inconsistent: "
+                + madeFrom(dir, manifest, where.get(emb.name()), where.get(id.name())));
       }
       rows += readInto(t, where.get(id.name()), id, where.get(emb.name()), emb);
     }
     return rows;
+  }
+
+  /** {@code feature 'a'} / {@code features 'a', 'b'}: the FG's features looking up {@code table}. */
+  private static String features(SparseModel sparse, String table) {
+    List<String> names = sparse.featureGenerator().features().stream()
+        .filter(f -> f.isLookup() && f.sharedName().equals(table))
+        .map(f -> "'" + f.name() + "'")
+        .toList();
+    return (names.size() == 1 ? "feature " : "features ") + String.join(", ", names);
+  }
+
+  /**
+   * Where a table problem comes from, and its fix. The manifest was verified, so files it lists
+   * are as the export wrote them: the checkpoint the export was made from was already
+   * inconsistent, and exporting it again would copy the same problem. A file it does not list was
+   * put into the folder afterwards.
+   */
+  private static String madeFrom(Path dir, ExportManifest manifest, Path... files) {
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    manifest.files().forEach(f -> listed.add(f.path()));
+    List<String> unlisted = new ArrayList<>();
+    for (Path f : files) {
+      String rel = dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+      if (!listed.contains(rel) && !unlisted.contains(rel)) {
+        unlisted.add(rel);
+      }
+    }
+    if (!unlisted.isEmpty()) {
+      return unlisted + (unlisted.size() == 1 ? " is" : " are") + " not listed in "
+          + ExportManifest.FILE_NAME + ", so not part of the export: "
+          + (unlisted.size() == 1 ? "it was" : "they were") + " put into " + dir
+          + " afterwards; remove it, or export again into an empty folder";
+    }
+    return "the export's files match " + ExportManifest.FILE_NAME + ", so the checkpoint it was"
+        + " exported from was already inconsistent with fg.json, and exporting that checkpoint"
+        + " again gives the same result: export from a checkpoint saved by training with this"
+        + " fg.json (the export now refuses such a checkpoint)";
   }
 
   private static long readInto(EmbeddingTable t, Path idFile, TensorInfo id, Path embFile, TensorInfo emb) {

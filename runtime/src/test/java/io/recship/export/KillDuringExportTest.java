@@ -79,11 +79,11 @@ class KillDuringExportTest {
     Path ckpt = tmp.resolve("ckpt");
     Path out = tmp.resolve("export");
     try (TinyModel model = new TinyModel()) {
-      model.writeCheckpoint(ckpt, 0f);
+      model.writeCheckpoint(tmp.resolve("small"), 0f);
       // a table of ~24 MiB (with its Adam slots) so the staging folder holds real data
-      TestCheckpoints.write(tmp.resolve("big"), TestCheckpoints.table("user_id", 500_000, 4));
-      Files.move(tmp.resolve("big/model-000000-of-000001.safetensors"),
-          ckpt.resolve("model-000000-of-000001.safetensors"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      TestCheckpoints.write(ckpt, TestCheckpoints.table("user_id", 500_000, 4),
+          TestCheckpoints.table("gender", 3, 2), TestCheckpoints.table("item_id", 20, 4));
+      Files.move(tmp.resolve("small/dense.safetensors"), ckpt.resolve("dense.safetensors"));
     }
     Process p = startChild(ckpt, out, false);
     killWhenStaged(p);

@@ -11,6 +11,7 @@ import io.recship.checkpoint.TensorSpec;
 import io.recship.data.Batch;
 import io.recship.data.Dataset;
 import io.recship.data.Schema;
+import io.recship.export.CheckpointEdits;
 import io.recship.export.ExportException;
 import io.recship.export.ExportPlan;
 import io.recship.export.ExportResult;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Export through the public API with a real sparse arch and dataset, then score the export. */
 class ExportedModelTest {
+  private static final String DATA = "model-000000-of-000001.safetensors";
+
   @TempDir Path tmp;
   FeatureGenerator fg;
   SparseModel sparse;
@@ -126,6 +129,51 @@ class ExportedModelTest {
     }
     // export did not add rows to the training tables (it ran the sparse arch in eval mode)
     assertThat(sparse.isTraining()).isTrue();
+  }
+
+  @Test
+  void anExportWhoseFgLooksUpATableNoDataFileHoldsIsRefusedNamingTableAndFeature() throws IOException {
+    Path out = tmp.resolve("export");
+    Exporter.export(plan(out, samples(64, 3)).build());
+    // a hand-made export: intact per its manifest, but without the gender table
+    CheckpointEdits.dropTable(out.resolve(DATA), "gender");
+    CheckpointEdits.remanifest(out);
+    assertThatThrownBy(() -> ExportedModel.load(out))
+        .isInstanceOf(ExportException.class)
+        .hasMessage("load export: fg.json looks up table 'gender' for feature 'gender', but no *.safetensors"
+            + " file of " + out + " [" + DATA + "] holds gender.embedding/part_*; scoring would treat this"
+            + " feature as all zeros; the export's files match recship-manifest.json, so the checkpoint it"
+            + " was exported from was already inconsistent with fg.json, and exporting that checkpoint again"
+            + " gives the same result: export from a checkpoint saved by training with this fg.json (the"
+            + " export now refuses such a checkpoint)");
+  }
+
+  @Test
+  void aTableShapeThatDiffersFromFgInAnIntactExportBlamesTheCheckpointNotTheExport() throws IOException {
+    Path out = tmp.resolve("export");
+    Exporter.export(plan(out, samples(64, 3)).build());
+    assertThat(sparse.table("gender").size()).isEqualTo(2);
+    CheckpointEdits.editShape(out.resolve(DATA), "gender.embedding/part_0_1", "[2,2]", "[1,4]");
+    Path extra = tmp.resolve("extra.safetensors");
+    Files.copy(out.resolve(DATA), extra);
+    CheckpointEdits.remanifest(out);
+    assertThatThrownBy(() -> ExportedModel.load(out))
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("table 'gender' in " + out.resolve(DATA) + " is ")
+        .hasMessageContaining("but fg.json gives it dimension 2 (feature 'gender'); the export is"
+            + " inconsistent: the export's files match recship-manifest.json, so the checkpoint it was"
+            + " exported from was already inconsistent with fg.json")
+        .hasMessageEndingWith("export from a checkpoint saved by training with this fg.json (the export"
+            + " now refuses such a checkpoint)");
+    // the same file put into the folder after the export is named as such
+    Path other = tmp.resolve("export2");
+    Exporter.export(plan(other, samples(64, 3)).build());
+    Files.copy(extra, other.resolve("model-000001-of-000002.safetensors"));
+    assertThatThrownBy(() -> ExportedModel.load(other))
+        .isInstanceOf(ExportException.class)
+        .hasMessageEndingWith("the export is inconsistent: [model-000001-of-000002.safetensors] is not"
+            + " listed in recship-manifest.json, so not part of the export: it was put into " + other
+            + " afterwards; remove it, or export again into an empty folder");
   }
 
   @Test
