@@ -67,7 +67,9 @@ final class TableCheck {
     // say what was left out, so "ok" is not read as "fg.json agrees too"
     String skipped = fg == null ? "; not compared with fg.json, which does not load (see the fg check)" : "";
     if (!problems.isEmpty()) {
-      return new Check("tables", false, String.join("; ", problems) + "; export again from the checkpoint" + skipped);
+      // a fresh export either fixes the folder or, checking the checkpoint first, names what it lacks
+      return new Check("tables", false, String.join("; ", problems) + "; export again from the checkpoint (if"
+          + " the export refuses it, the checkpoint itself has the problem and its message says which)" + skipped);
     }
     return new Check("tables", true, stored.size() + " tables agree across the *.safetensors headers"
         + (fromManifest != null ? ", " + MANIFEST : "") + (fg != null ? " and fg.json" : "") + " (rows, dim)" + skipped);

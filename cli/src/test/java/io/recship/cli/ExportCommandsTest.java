@@ -235,7 +235,8 @@ class ExportCommandsTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).containsPattern("(?m)^  FAILED  tables       table 'user_id': torch_rank_weights_embs_table_multi_shard"
-        + "\\.json says \\d+ rows x 32, the \\*\\.safetensors files hold \\d+ x 16; export again from the checkpoint$");
+        + "\\.json says \\d+ rows x 32, the \\*\\.safetensors files hold \\d+ x 16; export again from the checkpoint \\(if the export"
+            + " refuses it, the checkpoint itself has the problem and its message says which\\)$");
   }
 
   @Test
