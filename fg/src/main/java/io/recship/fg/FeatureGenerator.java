@@ -73,8 +73,7 @@ public final class FeatureGenerator {
     FgParser.ParsedMc pm = FgParser.readMc(mcJson, options);
     Rules rules = RuleChecker.run(pf, pm, options, RuleSet.recis());
     List<Finding> fgAll = RuleChecker.fgFindings(pf, pm, rules);
-    List<Finding> mcAll = new ArrayList<>(pm.problems());
-    mcAll.addAll(rules.mcFindings);
+    List<Finding> mcAll = RuleChecker.mcFindings(pm, rules);
     if (RuleChecker.hasErrors(fgAll) || RuleChecker.hasErrors(mcAll)) {
       List<Finding> all = new ArrayList<>(Locator.locate(pf.text(), fgAll));
       all.addAll(Locator.locate(pm.text(), mcAll));

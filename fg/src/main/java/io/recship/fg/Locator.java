@@ -20,18 +20,28 @@ import java.util.Set;
 final class Locator {
   private Locator() {}
 
+  /**
+   * {@code findings} with line and column from their pointers. A finding that has a position
+   * already keeps it: a duplicate key's second occurrence, which its pointer cannot tell apart
+   * from the first.
+   */
   static List<Finding> locate(String text, List<Finding> findings) {
     if (findings.isEmpty()) {
       return findings;
     }
     List<String> pointers = new ArrayList<>(findings.size());
     for (Finding f : findings) {
-      pointers.add(f.pointer());
+      if (!f.hasPosition()) {
+        pointers.add(f.pointer());
+      }
+    }
+    if (pointers.isEmpty()) {
+      return findings;
     }
     Map<String, JsonLocation> found = positions(text, pointers);
     List<Finding> out = new ArrayList<>(findings.size());
     for (Finding f : findings) {
-      JsonLocation loc = found.get(f.pointer());
+      JsonLocation loc = f.hasPosition() ? null : found.get(f.pointer());
       out.add(loc == null ? f : f.at(loc.getLineNr(), loc.getColumnNr()));
     }
     return out;
@@ -88,6 +98,11 @@ final class Locator {
     if (t == JsonToken.START_OBJECT) {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String child = ptr + "/" + Json.escape(p.currentName());
+        if (found.containsKey(child)) {
+          // a duplicate key: its last value is the one in the tree, so forget the earlier one's places
+          String inside = child + "/";
+          found.keySet().removeIf(k -> k.startsWith(inside));
+        }
         p.nextToken();
         walk(p, child, wanted, found);
       }

@@ -26,7 +26,12 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>FG-NAMES</td><td>structural</td><td>error</td><td>duplicate full names or sequence names; shared_name with conflicting embedding config</td></tr>
  *   <tr><td>FG-SHAREDHASH</td><td>structural</td><td>warning</td><td>features sharing a table turn values into ids differently
  *       (gen_key_type, hash_type, hash_bucket_size, boundaries): RecIS accepts it, but one id gets other rows; once per table</td></tr>
- *   <tr><td>MC-FORMAT, MC-EMPTY, MC-REF, MC-SHAPE, MC-IDENT</td><td>structural</td><td>error</td><td>mc.json shape and references</td></tr>
+ *   <tr><td>FG-DUPKEY</td><td>structural</td><td>warning</td><td>a key written twice in one object (a feature, a sequence group,
+ *       the top level): RecIS, like Python's json, keeps the last value; reported at the second occurrence with the first's line and column</td></tr>
+ *   <tr><td>MC-FORMAT, MC-EMPTY, MC-REF, MC-SHAPE, MC-IDENT</td><td>structural</td><td>error</td><td>mc.json shape and references;
+ *       MC-FORMAT includes a block name written twice, since RecIS keeps only the last block of that name</td></tr>
+ *   <tr><td>MC-DUP</td><td>structural</td><td>warning</td><td>a block lists one feature twice (RecIS concatenates it twice, so the
+ *       block is wider), or a {@code {"column_name": ...}} entry repeats a key</td></tr>
  *   <tr><td>RTP-HB0</td><td>rtp</td><td>error</td><td>lookup with hashed/raw ids and hash_bucket_size 0; any ev_hash</td></tr>
  *   <tr><td>RTP-MH</td><td>rtp</td><td>error</td><td>multihash</td></tr>
  *   <tr><td>RTP-VOCAB</td><td>rtp</td><td>error</td><td>vocab_dict / vocab_list / vocab_file: an error, as in §7 and TorchEasyRec's ValueError,
@@ -53,9 +58,7 @@ public final class RuleChecker {
     Rules rules = run(pf, pm, options, sets);
     List<Finding> out = new ArrayList<>(Locator.locate(pf.text(), fgFindings(pf, pm, rules)));
     if (pm != null) {
-      List<Finding> mcAll = new ArrayList<>(pm.problems());
-      mcAll.addAll(rules.mcFindings);
-      out.addAll(Locator.locate(pm.text(), mcAll));
+      out.addAll(Locator.locate(pm.text(), mcFindings(pm, rules)));
     }
     return List.copyOf(out);
   }
@@ -67,7 +70,7 @@ public final class RuleChecker {
   public static List<Finding> check(FgConfig fg, @Nullable McConfig mc, FgOptions options, Set<RuleSet> sets) {
     FgConfig f = options.lowerCase() ? Lowering.lower(fg) : fg;
     McConfig m = mc == null ? null : options.lowerCase() ? Lowering.lower(mc) : mc;
-    Rules rules = new Rules(f.sourceName(), null, m == null ? "mc.json" : m.sourceName(), options, sets);
+    Rules rules = new Rules(f.sourceName(), null, m == null ? "mc.json" : m.sourceName(), null, options, sets);
     FgIndex index = new FgIndex(f, FgIndex.pointersOf(f), Collections.newSetFromMap(new IdentityHashMap<>()));
     McScope scope = m == null ? McScope.ALL : McScope.of(index, m);
     rules.checkFg(index, true, scope);
@@ -111,7 +114,8 @@ public final class RuleChecker {
   }
 
   static Rules run(FgParser.ParsedFg pf, FgParser.@Nullable ParsedMc pm, FgOptions options, Set<RuleSet> sets) {
-    Rules rules = new Rules(pf.config().sourceName(), pf.text(), pm == null ? "mc.json" : pm.config().sourceName(), options, sets);
+    Rules rules = new Rules(pf.config().sourceName(), pf.text(), pm == null ? "mc.json" : pm.config().sourceName(),
+        pm == null ? null : pm.text(), options, sets);
     FgIndex index = new FgIndex(pf.config(), pf.pointers(), pf.mistyped());
     // a top level that is not an object has no "features" key by nature: FG-TYPE says it all
     rules.checkFg(index, pf.hasFeaturesKey() || topLevelMalformed(pf.problems()), scope(index, pm));
@@ -131,8 +135,17 @@ public final class RuleChecker {
    */
   static List<Finding> fgFindings(FgParser.ParsedFg pf, FgParser.@Nullable ParsedMc pm, Rules rules) {
     List<Finding> all = new ArrayList<>(pf.problems());
+    all.addAll(pf.warnings());
     all.addAll(rules.fgFindings);
     return rules.scope.downgrade(all);
+  }
+
+  /** mc.json's findings, the parser's and the rules'. */
+  static List<Finding> mcFindings(FgParser.ParsedMc pm, Rules rules) {
+    List<Finding> all = new ArrayList<>(pm.problems());
+    all.addAll(pm.warnings());
+    all.addAll(rules.mcFindings);
+    return all;
   }
 
   private static boolean topLevelMalformed(FgParser.ParsedMc pm) {

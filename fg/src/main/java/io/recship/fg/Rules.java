@@ -25,11 +25,13 @@ final class Rules {
   static final String FG_BOUND = "FG-BOUND";
   static final String FG_NAMES = "FG-NAMES";
   static final String FG_SHAREDHASH = "FG-SHAREDHASH";
+  static final String FG_DUPKEY = "FG-DUPKEY";
   static final String MC_FORMAT = "MC-FORMAT";
   static final String MC_EMPTY = "MC-EMPTY";
   static final String MC_REF = "MC-REF";
   static final String MC_SHAPE = "MC-SHAPE";
   static final String MC_IDENT = "MC-IDENT";
+  static final String MC_DUP = "MC-DUP";
   static final String RTP_HB0 = "RTP-HB0";
   static final String RTP_MH = "RTP-MH";
   static final String RTP_F32 = "RTP-F32";
@@ -54,6 +56,7 @@ final class Rules {
   private final String fgFile;
   private final @Nullable String fgText;
   private final String mcFile;
+  private final @Nullable String mcText;
   private final FgOptions options;
   private final boolean structural;
   private final boolean rtp;
@@ -63,11 +66,18 @@ final class Rules {
   /** Where each fg.json entry is, as "line L, column C"; found on first use (see {@link #place}). */
   private @Nullable Map<String, JsonLocation> places;
 
-  /** @param fgText fg.json as checked, to place other entries named in messages; null for configs built in code */
-  Rules(String fgFile, @Nullable String fgText, String mcFile, FgOptions options, Set<RuleSet> sets) {
+  /** Where each mc.json entry is; found on first use (see {@link #placeMc}). */
+  private @Nullable Map<String, JsonLocation> mcPlaces;
+
+  /**
+   * @param fgText fg.json as checked, to place other entries named in messages; null for configs built in code
+   * @param mcText mc.json as checked, likewise
+   */
+  Rules(String fgFile, @Nullable String fgText, String mcFile, @Nullable String mcText, FgOptions options, Set<RuleSet> sets) {
     this.fgFile = fgFile;
     this.fgText = fgText;
     this.mcFile = mcFile;
+    this.mcText = mcText;
     this.options = options;
     this.structural = sets.contains(RuleSet.STRUCTURAL);
     this.rtp = sets.contains(RuleSet.RTP_MAIN_SEARCH);
@@ -79,7 +89,11 @@ final class Rules {
 
   /** Messages do not start with "mc.json:": the finding's location names the file already. */
   private void mc(String rule, @Nullable String subject, String pointer, String message) {
-    mcFindings.add(new Finding(rule, Severity.ERROR, subject, message, mcFile, pointer));
+    mc(rule, Severity.ERROR, subject, pointer, message);
+  }
+
+  private void mc(String rule, Severity sev, @Nullable String subject, String pointer, String message) {
+    mcFindings.add(new Finding(rule, sev, subject, message, mcFile, pointer));
   }
 
   // ---- fg.json ---------------------------------------------------------------------------------
@@ -590,6 +604,7 @@ final class Rules {
     // RecIS keeps a sequence sub-feature only when a block is named after its sequence
     // (MCParser.has_seq_fea), wherever the sub-feature itself is listed
     Set<String> keptGroups = mc.blocks().keySet();
+    Map<String, Integer> listed = new HashMap<>(); // one block's entries, for MC-DUP
     for (Map.Entry<String, List<String>> e : mc.blocks().entrySet()) {
       String block = e.getKey();
       String ptr = "/" + Json.escape(block);
@@ -605,6 +620,10 @@ final class Rules {
           mc(MC_EMPTY, block, ptr, "block '" + block + "' has no features; list at least one feature or remove the block");
         }
         continue;
+      }
+      // a malformed block's entries lost their JSON indices (MC-FORMAT comes first)
+      if (!malformedBlocks.contains(block)) {
+        checkRepeats(index, mc, block, entries, listed, fgUnread);
       }
       if (fgUnread) {
         continue;
@@ -653,6 +672,54 @@ final class Rules {
         }
       }
     }
+  }
+
+  /**
+   * MC-DUP: RecIS concatenates every entry of a block (BlockBuilder.block_concat), so a feature
+   * listed twice is in the block twice, and the block is wider than meant.
+   */
+  private void checkRepeats(FgIndex index, McConfig mc, String block, List<String> entries, Map<String, Integer> listed,
+      boolean fgUnread) {
+    listed.clear();
+    Set<String> reported = null;
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = entries.get(i);
+      Integer first = listed.putIfAbsent(entry, i);
+      if (first == null || (reported != null && reported.contains(entry))) {
+        continue;
+      }
+      if (reported == null) {
+        reported = new HashSet<>();
+      }
+      reported.add(entry);
+      int count = java.util.Collections.frequency(entries, entry);
+      String ptr = "/" + Json.escape(block);
+      FgIndex.Slot slot = fgUnread ? null : index.byName.get(index.resolve(block, entry));
+      String width = slot == null || slot.mistyped ? "" : ", which makes it " + (long) slot.width() * (count - 1) + " wider";
+      mc(MC_DUP, Severity.WARNING, block, ptr + "/" + i,
+          "block '" + block + "' lists '" + entry + "' " + FgParser.times(count) + " (first at " + placeMc(mc, ptr + "/" + first)
+              + ")" + afterLowercasing() + "; RecIS concatenates every entry, so the block gets '" + entry + "' "
+              + FgParser.times(count) + width + ": " + (count == 2 ? "remove one" : "keep one"));
+    }
+  }
+
+  /** Like {@link #place} for an mc.json entry; the first call finds every entry in one pass. */
+  private String placeMc(McConfig mc, String pointer) {
+    if (mcText == null) {
+      return pointer;
+    }
+    if (mcPlaces == null) {
+      Set<String> wanted = new HashSet<>();
+      mc.blocks().forEach((block, entries) -> {
+        for (int i = 0; i < entries.size(); i++) {
+          wanted.add("/" + Json.escape(block) + "/" + i);
+        }
+      });
+      wanted.add(pointer);
+      mcPlaces = Locator.positions(mcText, wanted);
+    }
+    JsonLocation loc = mcPlaces.get(pointer);
+    return loc == null ? pointer : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
   }
 
   /**

@@ -99,6 +99,34 @@ class BadInputTest {
   }
 
   @Test
+  void aBlockDefinedTwiceMakesTheMcUnusableNamingBothDefinitions() {
+    ConfigSource userTwice = mc(ctrMc().text().replace("\"item\":", "\"user\":"));
+    assertThatThrownBy(() -> FgParser.parseMc(userTwice, FgOptions.DEFAULT))
+        .isInstanceOfSatisfying(FgConfigException.class, e -> {
+          assertThat(e.getMessage()).isEqualTo("mc.json is not a usable mc.json: mc.json:3:3 [MC-FORMAT] block 'user' is"
+              + " defined twice (first at line 2, column 3); RecIS keeps only the last definition, so the first block's"
+              + " features are lost: rename one of them");
+          assertThat(e.pointer()).isEqualTo("/user");
+          assertThat(e.line()).isEqualTo(3);
+          assertThat(e.column()).isEqualTo(3);
+        });
+    // refused when loading, not later as "no mc block 'item'" from the model's code
+    assertThatThrownBy(() -> FeatureGenerator.load(ctrFg(), userTwice, FgOptions.DEFAULT))
+        .isInstanceOf(FgConfigException.class)
+        .hasMessageContaining("mc.json:3:3 [MC-FORMAT] block 'user' is defined twice");
+  }
+
+  @Test
+  void aKeyWrittenTwiceOnlyWarnsSoParsingKeepsTheLastValueAsRecisDoes() {
+    ConfigSource twice = fg(hashed("x").replace("}", ", \"hash_bucket_size\": 7}"));
+    FeatureConfig f = (FeatureConfig) FgParser.parseFg(twice, FgOptions.DEFAULT).entries().get(0);
+    assertThat(f.hashBucketSize()).isEqualTo(7L);
+    assertThat(f.raw().keySet()).as("in the first key's place").containsSubsequence("hash_bucket_size", "gen_val_type");
+    FeatureGenerator g = FeatureGenerator.load(twice, mc("{\"b\": [\"x\", \"x\"]}"), FgOptions.DEFAULT);
+    assertThat(g.blockDim("b")).as("RecIS concatenates a feature listed twice twice").isEqualTo(16);
+  }
+
+  @Test
   void nullForAKeyWhoseDefaultIsNoneMeansAbsent() {
     FgConfig fg = FgParser.parseFg(fg(hashed("x", "\"shared_name\": null, \"compress_strategy\": null")), FgOptions.DEFAULT);
     FeatureConfig f = (FeatureConfig) fg.entries().get(0);

@@ -55,6 +55,36 @@ class JsonReadTreeTest {
   }
 
   @Test
+  void recordsEachDuplicateKeyWithItsObjectAndTheFirstAndSecondPosition() {
+    String text = "{\"b\": 1,\n \"a\": {\"x\": 1, \"x\": 2, \"x\": 3},\n \"b\": \"two\", \"c/d\": [{\"y\": 1,\n \"y\": 2}]}";
+    Json.Tree tree = Json.read("fg.json", text);
+    assertSameTree(tree.root(), oracleTree(text));
+    // in the order of second occurrences; pointers escaped as RFC 6901 says
+    assertThat(tree.duplicates()).containsExactly(
+        new Json.Duplicate("/a", "x", 3, 2, 8, 2, 16),
+        new Json.Duplicate("", "b", 2, 1, 2, 3, 2),
+        new Json.Duplicate("/c~1d/0", "y", 2, 3, 23, 4, 2));
+    assertThat(tree.duplicates().get(2).pointer()).isEqualTo("/c~1d/0/y");
+  }
+
+  @Test
+  void aDuplicateInsideAValueALaterDuplicateReplacedIsGoneWithIt() {
+    String text = "{\"a\": {\"x\": 1, \"x\": 2}, \"a\": {\"x\": 3}}";
+    Json.Tree tree = Json.read("fg.json", text);
+    assertSameTree(tree.root(), oracleTree(text));
+    assertThat(tree.duplicates()).containsExactly(new Json.Duplicate("", "a", 2, 1, 2, 1, 25));
+  }
+
+  @Test
+  void noDuplicatesNoRecordAndNoList() {
+    Json.Tree tree = Json.read("fg.json", ctrFg().text());
+    assertThat(tree.duplicates()).isEmpty();
+    assertThat(tree.duplicates()).as("the shared empty list: nothing allocated").isSameAs(List.of());
+    // the same key in different objects is no duplicate
+    assertThat(Json.read("fg.json", "{\"a\": {\"x\": 1}, \"b\": {\"x\": 1}, \"c\": [{\"x\": 1}, {\"x\": 2}]}").duplicates()).isEmpty();
+  }
+
+  @Test
   void readsScalarRootsAndAnInputWithoutValueAsTheMapperDid() {
     for (String text : List.of("null", "1", "\"s\"", "[1,2]", "true", "\ufeff{}", "\ufeff", "/")) {
       assertSameOutcome(text);

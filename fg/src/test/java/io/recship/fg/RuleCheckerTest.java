@@ -627,6 +627,141 @@ class RuleCheckerTest {
     assertThat(ident).extracting(Finding::subject).containsExactly("1st", "class", "self", "user-block");
   }
 
+  // ---- duplicate keys: the parser sees what the tree (and RecIS) silently drops ----
+
+  /** The example mc.json with its "item" block misnamed "user": RecIS keeps only the second "user". */
+  private static ConfigSource userTwice() {
+    return mc(ctrMc().text().replace("\"item\":", "\"user\":"));
+  }
+
+  @Test
+  void aBlockDefinedTwiceIsAnErrorAtItsSecondDefinition() {
+    List<Finding> all = check(ctrFg(), userTwice());
+    Finding f = single("MC-FORMAT", all);
+    assertThat(f.format()).isEqualTo("error[MC-FORMAT] mc.json:3:3 block 'user' is defined twice (first at line 2, column 3);"
+        + " RecIS keeps only the last definition, so the first block's features are lost: rename one of them");
+    assertThat(f.subject()).isEqualTo("user");
+    assertThat(f.pointer()).isEqualTo("/user");
+    // the first block's features are unused now, so nothing else is wrong: that is why it went unnoticed
+    assertThat(all).as("findings %s", all).containsExactly(f);
+  }
+
+  @Test
+  void aBlockDefinedThreeTimesNamesTheFirstAndAllLostBlocks() {
+    Finding f = single("MC-FORMAT", check(fg(hashed("x"), hashed("y")), mc("{\"b\": [\"x\"],\n\"b\": [\"y\"],\n\"b\": [\"x\", \"y\"]}")));
+    assertThat(f.format()).isEqualTo("error[MC-FORMAT] mc.json:2:1 block 'b' is defined 3 times (first at line 1, column 2);"
+        + " RecIS keeps only the last definition, so the earlier blocks' features are lost: rename them");
+  }
+
+  @Test
+  void aFeatureListedTwiceInABlockWarnsThatRecisConcatenatesItTwice() {
+    ConfigSource twice = mc(ctrMc().text().replace("\"gender\"]", "\"gender\", \"age\"]"));
+    List<Finding> all = check(ctrFg(), twice);
+    Finding f = single("MC-DUP", all);
+    assertThat(all).as("findings %s", all).containsExactly(f);
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.subject()).isEqualTo("user");
+    assertThat(f.pointer()).isEqualTo("/user/3");
+    assertThat(f.format()).isEqualTo("warning[MC-DUP] mc.json:2:40 block 'user' lists 'age' twice (first at line 2, column 23);"
+        + " RecIS concatenates every entry, so the block gets 'age' twice, which makes it 8 wider: remove one");
+  }
+
+  @Test
+  void aSequenceSubFeatureListedThreeTimesIsReportedOnceWithTheWidthItAdds() {
+    ConfigSource thrice = mc(ctrMc().text().replace("\"category\"]\n}", "\"item_id\", \"category\", \"item_id\"]\n}"));
+    Finding f = single("MC-DUP", check(ctrFg(), thrice));
+    assertThat(f.pointer()).isEqualTo("/click_seq/1");
+    assertThat(f.message()).isEqualTo("block 'click_seq' lists 'item_id' 3 times (first at line 4, column 17); RecIS"
+        + " concatenates every entry, so the block gets 'item_id' 3 times, which makes it 32 wider: keep one");
+  }
+
+  @Test
+  void aColumnNameRepeatedInADictEntryWarns() {
+    Finding f = single("MC-DUP", check(fg(hashed("x"), hashed("y")), mc("{\"b\": [{\"column_name\": \"x\",\n \"column_name\": \"y\"}]}")));
+    assertThat(f.format()).isEqualTo("warning[MC-DUP] mc.json:2:2 block 'b' entry #0: key 'column_name' appears twice"
+        + " (first at line 1, column 9); RecIS uses the last value (\"y\"): keep one");
+  }
+
+  /** The example fg.json with a second "hash_bucket_size" in feature 'user_id' (line 10). */
+  private static ConfigSource bucketsTwice() {
+    return new ConfigSource("fg.json", ctrFg().text().replaceFirst(
+        "\"hash_bucket_size\": 1000000,", "\"hash_bucket_size\": 1000000,\n      \"hash_bucket_size\": 0,"));
+  }
+
+  @Test
+  void aKeyWrittenTwiceInAFeatureWarnsAtItsSecondOccurrenceNamingTheFirst() {
+    List<Finding> all = check(bucketsTwice(), ctrMc());
+    Finding f = single("FG-DUPKEY", all);
+    assertThat(f.format()).isEqualTo("warning[FG-DUPKEY] fg.json:11:7 feature 'user_id': key 'hash_bucket_size' appears twice"
+        + " (first at line 10, column 7); RecIS uses the last value (0): keep one");
+    assertThat(f.subject()).isEqualTo("user_id");
+    assertThat(f.pointer()).isEqualTo("/features/0/hash_bucket_size");
+    // the value RecIS uses is the one the rules check, and the error points at it
+    assertThat(single("RTP-HB0", all).location()).isEqualTo("fg.json:11:27");
+    assertThat(ids(all)).containsExactly("FG-DUPKEY", "RTP-HB0");
+  }
+
+  @Test
+  void keysWrittenTwiceInSequenceGroupsSubFeaturesAndTheTopLevelWarn() {
+    String sub = "{\"feature_name\": \"a\", \"feature_type\": \"id_feature\", \"value_type\": \"String\", \"gen_key_type\": \"hash\","
+        + " \"hash_bucket_size\": 10, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4, \"embedding_dimension\": 8}";
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3,\n\"sequence_length\": 5, \"features\": ["
+        + sub + "]}";
+    ConfigSource src = new ConfigSource("fg.json",
+        "{\"reserves\": [\"a\"],\n\"features\": [" + seq + "],\n\"reserves\": {\"k\": 1, \"k\": \"v\"}}");
+    List<Finding> dups = only("FG-DUPKEY", check(src, mc("{\"s\": [\"a\"]}")));
+    assertThat(dups).extracting(Finding::format).containsExactly(
+        "warning[FG-DUPKEY] fg.json:3:1 sequence group 's': key 'sequence_length' appears twice (first at line 2, column 58);"
+            + " RecIS uses the last value (5): keep one",
+        "warning[FG-DUPKEY] fg.json:3:212 feature 's_a': key 'embedding_dimension' appears twice (first at line 3, column 186);"
+            + " RecIS uses the last value (8): keep one",
+        "warning[FG-DUPKEY] fg.json:4:1 key 'reserves' at the top level appears twice (first at line 1, column 2);"
+            + " RecIS uses the last value (an object): keep one",
+        "warning[FG-DUPKEY] fg.json:4:22 key 'k' of \"reserves\" appears twice (first at line 4, column 14);"
+            + " RecIS uses the last value (\"v\"): keep one");
+    assertThat(dups).extracting(Finding::subject).containsExactly("s", "s_a", null, null);
+  }
+
+  @Test
+  void aSecondFeaturesListSaysTheFeaturesOfTheFirstAreLost() {
+    ConfigSource src = new ConfigSource("fg.json", "{\"features\": [" + hashed("x") + "],\n \"features\": [" + hashed("y") + "]}");
+    List<Finding> all = check(src, mc("{\"b\": [\"y\"]}"));
+    assertThat(single("FG-DUPKEY", all).format()).isEqualTo("warning[FG-DUPKEY] fg.json:2:2 key 'features' at the top level appears"
+        + " twice (first at line 1, column 2); RecIS uses the last value (a list of 1 entry), so the features listed"
+        + " before it are lost: merge the lists into one");
+    // a key repeated inside the list that was replaced is gone with it: nothing to report there
+    ConfigSource inside = new ConfigSource("fg.json", "{\"features\": [" + hashed("x", "\"p\": 1") .replace("}", ", \"p\": 2}")
+        + "],\n \"features\": [" + hashed("y") + "]}");
+    assertThat(only("FG-DUPKEY", check(inside, mc("{\"b\": [\"y\"]}")))).extracting(Finding::pointer).containsExactly("/features");
+  }
+
+  @Test
+  void findingsInsideARepeatedKeyPointIntoItsLastValueWhichIsTheOneRecisReads() {
+    String noBuckets = "{\"feature_name\": \"x\", \"feature_type\": \"id_feature\", \"value_type\": \"Integer\","
+        + " \"gen_key_type\": \"idle\", \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}";
+    ConfigSource src = new ConfigSource("fg.json", "{\"features\": [" + hashed("x") + "],\n \"features\": [\n" + noBuckets + "]}");
+    // the missing key is placed at its feature in the second list, not at the first list's hash_bucket_size
+    assertThat(single("RTP-HB0", check(src)).location()).isEqualTo("fg.json:3:1");
+  }
+
+  @Test
+  void keysThatCollideAfterLowercasingAreDuplicatesWithLowerCase() {
+    ConfigSource src = fg(hashed("x", "\"Hash_Bucket_Size\": 5"));
+    assertThat(only("FG-DUPKEY", check(src))).isEmpty();
+    Finding f = single("FG-DUPKEY", RuleChecker.check(src, null, new FgOptions(true, false), RuleSet.recis()));
+    assertThat(f.message()).isEqualTo("feature 'x': key 'hash_bucket_size' appears twice (first at line 2, column 101)"
+        + " (keys compared after lowercasing, as lower_case=True does); RecIS uses the last value (5): keep one");
+  }
+
+  @Test
+  void noDuplicatesNoFinding() {
+    // the same key in different objects, and the same feature in different blocks, are not duplicates
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 3, \"features\": [" + hashed("x") + "]}";
+    List<Finding> all = check(fg(hashed("x"), hashed("y"), seq), mc("{\"b\": [\"x\", \"y\"], \"c\": [\"x\"], \"s\": [\"x\"]}"));
+    assertThat(all).isEmpty();
+    assertThat(check(ctrFg(), ctrMc())).isEmpty();
+  }
+
   // ---- FG-TYPE and checks on configs built in code ----
 
   @Test
