@@ -84,6 +84,12 @@ final class ExportLock implements AutoCloseable {
       closeQuietly(ch);
       throw busy(file, what, holder.isEmpty() ? "another process" : holder);
     }
+    recordHolder(ch, mine);
+    return new ExportLock(file, ch, lock);
+  }
+
+  /** Writes who holds the lock into its file, for a competing exporter's "being written by" message. */
+  private static void recordHolder(FileChannel ch, String mine) {
     try {
       byte[] me = mine.getBytes(StandardCharsets.UTF_8);
       ch.truncate(0);
@@ -91,7 +97,6 @@ final class ExportLock implements AutoCloseable {
     } catch (IOException e) {
       // The lock holds without the description; only the message of a competing exporter suffers.
     }
-    return new ExportLock(file, ch, lock);
   }
 
   /** Waits for the lock; used only for the short publish step between shard ranks. */
@@ -109,21 +114,24 @@ final class ExportLock implements AutoCloseable {
       }
     }
     try {
-      return acquireBlockingFile(key);
+      return acquireBlockingFile(key, mine);
     } catch (RuntimeException e) {
       HELD_IN_THIS_JVM.remove(key);
       throw e;
     }
   }
 
-  private static ExportLock acquireBlockingFile(Path file) {
+  private static ExportLock acquireBlockingFile(Path file, String mine) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       FileChannel ch =
           FileChannel.open(
               file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       try {
-        return new ExportLock(file, ch, ch.lock());
+        FileLock lock = ch.lock();
+        // without this, a competitor would name whoever last took the lock by tryAcquire
+        recordHolder(ch, mine);
+        return new ExportLock(file, ch, lock);
       } catch (IOException | RuntimeException e) {
         closeQuietly(ch);
         throw e;
