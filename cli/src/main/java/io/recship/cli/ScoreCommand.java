@@ -20,12 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -108,14 +111,15 @@ final class ScoreCommand implements Callable<Integer> {
           .batchSize(batchSize)
           .build();
       // --output is written beside itself and moved into place only when every sample is scored, so a
-      // failure halfway never leaves a truncated file or destroys an earlier one
-      // (a device or pipe such as /dev/stdout is written directly: a rename would replace it)
+      // failure halfway never leaves a truncated file or destroys an earlier one. Only a plain file (or
+      // none yet) is staged: a link, or a device such as /dev/stdout, is written directly, since a
+      // rename would replace the link or device instead of writing through it.
       @Nullable Path staged;
       Writer sink;
       try {
-        boolean special = output != null && Files.exists(output) && !Files.isRegularFile(output)
-            && !Files.isDirectory(output);
-        staged = output == null || special ? null : stage(output);
+        boolean plain = output != null
+            && (Files.notExists(output, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(output, LinkOption.NOFOLLOW_LINKS));
+        staged = plain ? stage(output) : null;
         sink = output == null ? stdout()
             : Files.newBufferedWriter(staged != null ? staged : output, StandardCharsets.UTF_8);
       } catch (IOException e) {
@@ -243,16 +247,26 @@ final class ScoreCommand implements Callable<Integer> {
     };
   }
 
-  /** A hidden file beside {@code target} (same folder, so the final move is a rename). */
+  /**
+   * A new hidden file beside {@code target} (same folder, so the final move is a rename), with the
+   * permissions {@code target} has, or the ones a new file gets (createTempFile would give 0600).
+   */
   private static Path stage(Path target) throws IOException {
     Path parent = target.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    if (Files.isDirectory(target)) {
-      throw new IOException(target + " is a folder");
+    Path staged = target.toAbsolutePath().resolveSibling(
+        "." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".partial");
+    Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.setPosixFilePermissions(staged, Files.getPosixFilePermissions(target));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the new file keeps the default permissions
+      }
     }
-    return Files.createTempFile(parent, "." + target.getFileName() + ".", ".partial");
+    return staged;
   }
 
   private static void moveIntoPlace(Path staged, Path target) throws IOException {

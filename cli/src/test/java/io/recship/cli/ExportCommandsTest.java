@@ -15,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -349,6 +352,29 @@ class ExportCommandsTest {
     assertThat(r.err()).contains("is the --input file: scoring would overwrite the samples it reads;"
         + " choose another --output path");
     assertThat(Files.readAllBytes(in)).isEqualTo(before);
+  }
+
+  @Test
+  void scoreKeepsThePermissionsOfTheOutputItReplacesAndWritesThroughALink() throws IOException {
+    Path in = tmp.resolve("samples.jsonl");
+    Files.write(in, Files.readAllLines(demo.heldOutFile()).subList(0, 3));
+    Path out = Files.writeString(tmp.resolve("scores.jsonl"), "old\n");
+    Set<PosixFilePermission> groupReadable = PosixFilePermissions.fromString("rw-r-----");
+    Files.setPosixFilePermissions(out, groupReadable);
+
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", in.toString(), "--output", out.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readAllLines(out)).hasSize(3);
+    assertThat(Files.getPosixFilePermissions(out)).isEqualTo(groupReadable);
+
+    Path real = Files.writeString(tmp.resolve("real.jsonl"), "old\n");
+    Path link = Files.createSymbolicLink(tmp.resolve("link.jsonl"), real);
+    Cli viaLink = Cli.run("score", demo.exportDir().toString(), "--input", in.toString(), "--output", link.toString());
+
+    assertThat(viaLink.exit()).as(viaLink.err()).isZero();
+    assertThat(link).isSymbolicLink();
+    assertThat(Files.readAllLines(real)).hasSize(3);
   }
 
   @Test
