@@ -202,8 +202,8 @@ public final class Trainer implements AutoCloseable {
         ? "the blocks, labels, dense parameters and outputs are all finite"
         : "not finite: " + String.join(", ", bad);
     return "loss of head '" + heads.get(h).name() + "' is " + loss + " at step " + (state.step + 1) + " ("
-        + batch.source(0) + "...); " + where + ". No update was applied, so the model is as it was before this"
-        + " step: lower the learning rates or check the inputs, then train on";
+        + batch.source(0) + "...); " + where + ". No weight was updated (ids first seen in this batch did get"
+        + " fresh table rows): lower the learning rates or check the inputs, then train on";
   }
 
   private static void nonFinite(String what, float[] values, List<String> bad) {

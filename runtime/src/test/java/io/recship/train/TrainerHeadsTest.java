@@ -71,8 +71,15 @@ class TrainerHeadsTest {
   @Test
   void aNaNLossNamesTheNonFiniteWeightAndLeavesEveryWeightAsItWas() {
     try (TwoTowerDense dense = new TwoTowerDense(1); Adam adam = Adam.of(dense, 0.01)) {
-      Trainer t = twoHeads(sparse(), dense, adam, 1.0);
+      SparseModel sparse = sparse();
+      Trainer t = twoHeads(sparse, dense, adam, 1.0);
       t.train(data(), 2);
+      Map<String, float[]> rows = new LinkedHashMap<>(); // every table row trained so far, by table and id
+      sparse.tables().forEach((name, table) -> {
+        for (int r = 0; r < table.size(); r++) {
+          rows.put(name + "/" + table.id(r), table.lookup(table.id(r)));
+        }
+      });
       Parameter poisoned = dense.namedParameters().get("ctr_tower.0.weight");
       float[] values = poisoned.toFloatArray();
       values[3] = Float.NaN;
@@ -84,12 +91,16 @@ class TrainerHeadsTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("loss of head 'ctr' is NaN at step 3 (")
           .hasMessageContaining("; not finite: dense parameter 'ctr_tower.0.weight' (1 of 512 values),"
-              + " output 'ctr' (64 of 64 values). No update was applied")
+              + " output 'ctr' (64 of 64 values). No weight was updated")
           .hasMessageNotContaining("block '")
           .hasMessageNotContaining("output 'cvr'");
       assertThat(t.steps()).isEqualTo(2);
       assertThat(adam.steps()).isEqualTo(2);
       before.forEach((name, w) -> assertThat(dense.namedParameters().get(name).toFloatArray()).as(name).isEqualTo(w));
+      rows.forEach((key, w) -> {
+        String[] tableAndId = key.split("/");
+        assertThat(sparse.table(tableAndId[0]).lookup(Long.parseLong(tableAndId[1]))).as(key).isEqualTo(w);
+      });
     }
   }
 
