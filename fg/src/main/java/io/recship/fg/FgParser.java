@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -335,26 +336,46 @@ public final class FgParser {
     }
     List<Finding> warnings = tree.duplicates().isEmpty() ? List.of() : new ArrayList<>();
     for (Json.Duplicate d : tree.duplicates()) {
-      mcDuplicate(file, root, d, options, problems, warnings);
+      mcDuplicate(file, text, root, d, options, problems, warnings);
     }
     McConfig config = new McConfig(blocks, dict ? McConfig.Mode.DICT : McConfig.Mode.LIST, file);
     return new ParsedMc(config, text, problems, warnings, malformed);
   }
 
   /**
-   * A block defined twice is an MC-FORMAT error: the tree, like RecIS, has only the last one, and
-   * the features of the others are gone. A key repeated in an entry object is an MC-DUP warning.
+   * A block defined twice: the tree, like RecIS, has only the last definition. An MC-FORMAT error
+   * when an earlier one lists an entry the last lacks (that feature is gone from the model), else
+   * an MC-DUP warning. A key repeated in an entry object is an MC-DUP warning.
    */
-  private static void mcDuplicate(
-      String file, JsonNode root, Json.Duplicate d, FgOptions options, List<Finding> problems, List<Finding> warnings) {
+  private static void mcDuplicate(String file, String text, JsonNode root, Json.Duplicate d, FgOptions options,
+      List<Finding> problems, List<Finding> warnings) {
     String ptr = d.objectPointer();
     if (ptr.isEmpty()) {
       String block = d.key();
-      problems.add(new Finding(Rules.MC_FORMAT, Severity.ERROR, block,
-          "block '" + block + "' is defined " + times(d.count()) + firstAt(d, options, "names")
-              + "; RecIS keeps only the last definition, so "
-              + (d.count() == 2 ? "the first block's features are lost: rename one of them" : "the earlier blocks' features are lost: rename them"),
-          file, d.pointer()).at(d.line(), d.column()));
+      List<JsonNode> defs = Json.topLevelValues(text, block);
+      JsonNode last = defs.get(defs.size() - 1);
+      Set<String> lost = new LinkedHashSet<>();
+      for (JsonNode earlier : defs.subList(0, defs.size() - 1)) {
+        for (JsonNode entry : entries(earlier)) {
+          if (!entries(last).contains(entry)) {
+            lost.add(entry.isTextual() ? "'" + entry.textValue() + "'" : entry.toString());
+          }
+        }
+      }
+      String defined = "block '" + block + "' is defined " + times(d.count()) + firstAt(d, options, "names")
+          + "; RecIS keeps only the last definition";
+      if (lost.isEmpty()) {
+        warnings.add(new Finding(Rules.MC_DUP, Severity.WARNING, block,
+            defined + ", which lists every entry of the " + (d.count() == 2 ? "other" : "others") + ": delete the "
+                + (d.count() == 2 ? "other" : "others"),
+            file, d.pointer()).at(d.line(), d.column()));
+      } else {
+        problems.add(new Finding(Rules.MC_FORMAT, Severity.ERROR, block,
+            defined + ", so " + String.join(", ", lost) + ", listed only in "
+                + (d.count() == 2 ? "the first" : "an earlier one") + ", " + (lost.size() == 1 ? "is" : "are")
+                + " lost: rename one of the blocks, or merge them into one",
+            file, d.pointer()).at(d.line(), d.column()));
+      }
       return;
     }
     // "/<block>/<entry>[/...]": inside an entry object of a block's list
@@ -369,6 +390,17 @@ public final class FgParser {
             + firstAt(d, options, "keys") + "; RecIS uses the last value ("
             + valueText(root.at(d.pointer())) + "): keep one",
         file, d.pointer()).at(d.line(), d.column()));
+  }
+
+  /** A block definition's entries (a malformed one, not a list, as one entry). */
+  private static List<JsonNode> entries(JsonNode definition) {
+    List<JsonNode> out = new ArrayList<>();
+    if (definition.isArray()) {
+      definition.forEach(out::add);
+    } else {
+      out.add(definition);
+    }
+    return out;
   }
 
   /** " (first at line 2, column 3)", and what lowercasing did to {@code what} ("keys", "names"). */

@@ -100,6 +100,31 @@ final class Json {
     }
   }
 
+  /**
+   * Every value of top-level key {@code key} in {@code text}, in order: what a duplicate key's
+   * earlier definitions held, which the tree has dropped. For a text {@link #read} parsed.
+   */
+  static List<JsonNode> topLevelValues(String text, String key) {
+    List<JsonNode> out = new ArrayList<>();
+    try (JsonParser p = FACTORY.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return out;
+      }
+      TreeReader reader = new TreeReader(p);
+      for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+        JsonToken t = p.nextToken();
+        if (name.equals(key)) {
+          out.add(reader.readValue(t));
+        } else {
+          p.skipChildren();
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("text parsed once already fails to parse again", e);
+    }
+  }
+
   /** The tree reader: one per parse, so that it can note a duplicate key without a second lookup. */
   private static final class TreeReader {
     private final JsonParser p;

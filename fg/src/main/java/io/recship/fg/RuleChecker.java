@@ -29,9 +29,11 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>FG-DUPKEY</td><td>structural</td><td>warning</td><td>a key written twice in one object (a feature, a sequence group,
  *       the top level): RecIS, like Python's json, keeps the last value; reported at the second occurrence with the first's line and column</td></tr>
  *   <tr><td>MC-FORMAT, MC-EMPTY, MC-REF, MC-SHAPE, MC-IDENT</td><td>structural</td><td>error</td><td>mc.json shape and references;
- *       MC-FORMAT includes a block name written twice, since RecIS keeps only the last block of that name</td></tr>
+ *       MC-FORMAT includes a block name written twice whose earlier definition lists a feature the last lacks,
+ *       since RecIS keeps only the last block of that name</td></tr>
  *   <tr><td>MC-DUP</td><td>structural</td><td>warning</td><td>a block lists one feature twice (RecIS concatenates it twice, so the
- *       block is wider), or a {@code {"column_name": ...}} entry repeats a key</td></tr>
+ *       block is wider), a block written twice whose last definition keeps every entry, or a {@code
+ *       {"column_name": ...}} entry repeating a key</td></tr>
  *   <tr><td>RTP-HB0</td><td>rtp</td><td>error</td><td>lookup with hashed/raw ids and hash_bucket_size 0; any ev_hash</td></tr>
  *   <tr><td>RTP-MH</td><td>rtp</td><td>error</td><td>multihash</td></tr>
  *   <tr><td>RTP-VOCAB</td><td>rtp</td><td>error</td><td>vocab_dict / vocab_list / vocab_file: an error, as in §7 and TorchEasyRec's ValueError,

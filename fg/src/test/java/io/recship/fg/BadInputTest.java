@@ -104,8 +104,8 @@ class BadInputTest {
     assertThatThrownBy(() -> FgParser.parseMc(userTwice, FgOptions.DEFAULT))
         .isInstanceOfSatisfying(FgConfigException.class, e -> {
           assertThat(e.getMessage()).isEqualTo("mc.json is not a usable mc.json: mc.json:3:3 [MC-FORMAT] block 'user' is"
-              + " defined twice (first at line 2, column 3); RecIS keeps only the last definition, so the first block's"
-              + " features are lost: rename one of them");
+              + " defined twice (first at line 2, column 3); RecIS keeps only the last definition, so 'user_id', 'age',"
+              + " 'gender', listed only in the first, are lost: rename one of the blocks, or merge them into one");
           assertThat(e.pointer()).isEqualTo("/user");
           assertThat(e.line()).isEqualTo(3);
           assertThat(e.column()).isEqualTo(3);

@@ -639,7 +639,8 @@ class RuleCheckerTest {
     List<Finding> all = check(ctrFg(), userTwice());
     Finding f = single("MC-FORMAT", all);
     assertThat(f.format()).isEqualTo("error[MC-FORMAT] mc.json:3:3 block 'user' is defined twice (first at line 2, column 3);"
-        + " RecIS keeps only the last definition, so the first block's features are lost: rename one of them");
+        + " RecIS keeps only the last definition, so 'user_id', 'age', 'gender', listed only in the first, are lost:"
+        + " rename one of the blocks, or merge them into one");
     assertThat(f.subject()).isEqualTo("user");
     assertThat(f.pointer()).isEqualTo("/user");
     // the first block's features are unused now, so nothing else is wrong: that is why it went unnoticed
@@ -647,10 +648,20 @@ class RuleCheckerTest {
   }
 
   @Test
-  void aBlockDefinedThreeTimesNamesTheFirstAndAllLostBlocks() {
-    Finding f = single("MC-FORMAT", check(fg(hashed("x"), hashed("y")), mc("{\"b\": [\"x\"],\n\"b\": [\"y\"],\n\"b\": [\"x\", \"y\"]}")));
+  void aBlockDefinedThreeTimesNamesTheFirstAndTheFeaturesOnlyAnEarlierOneLists() {
+    Finding f = single("MC-FORMAT", check(fg(hashed("x"), hashed("y")), mc("{\"b\": [\"x\"],\n\"b\": [\"x\"],\n\"b\": [\"y\"]}")));
     assertThat(f.format()).isEqualTo("error[MC-FORMAT] mc.json:2:1 block 'b' is defined 3 times (first at line 1, column 2);"
-        + " RecIS keeps only the last definition, so the earlier blocks' features are lost: rename them");
+        + " RecIS keeps only the last definition, so 'x', listed only in an earlier one, is lost: rename one of the"
+        + " blocks, or merge them into one");
+  }
+
+  @Test
+  void aBlockRepeatedWithNothingTheLastDefinitionLacksOnlyWarns() {
+    List<Finding> all = check(fg(hashed("x"), hashed("y")), mc("{\"b\": [\"x\"],\n\"b\": [\"x\", \"y\"]}"));
+    Finding f = single("MC-DUP", all);
+    assertThat(f.format()).isEqualTo("warning[MC-DUP] mc.json:2:1 block 'b' is defined twice (first at line 1, column 2);"
+        + " RecIS keeps only the last definition, which lists every entry of the other: delete the other");
+    assertThat(all).as("findings %s", all).containsExactly(f);
   }
 
   @Test
