@@ -1,7 +1,9 @@
 package io.recship.cli;
 
+import io.recship.examples.ctr.CtrModel;
 import io.recship.examples.ctr.CtrPipeline;
 import io.recship.export.ExportException;
+import io.recship.export.ExportManifest;
 import io.recship.export.Exporter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -172,7 +174,7 @@ final class DemoCommand implements Callable<Integer> {
    * would overwrite them, and they may be the user's. Null when there are none.
    */
   private @Nullable String foreignFiles() {
-    if (Files.exists(workdir.resolve(MARKER))) {
+    if (Files.exists(workdir.resolve(MARKER)) || earlierDemoExport()) {
       return null;
     }
     List<String> found = new ArrayList<>();
@@ -186,6 +188,15 @@ final class DemoCommand implements Callable<Integer> {
         + MARKER + " file, so " + them + " may not be a demo's (a demo run leaves that file); the demo would"
         + " overwrite " + them + ": choose an empty or new --workdir, or delete " + them + " if " + them
         + (found.size() == 1 ? " is" : " are") + " an earlier demo's";
+  }
+
+  /** A demo from before the marker existed left an export of the demo's model: its workdir is a demo's. */
+  private boolean earlierDemoExport() {
+    try {
+      return CtrModel.class.getName().equals(ExportManifest.read(workdir.resolve(EXPORT_DIR)).modelName());
+    } catch (ExportException e) {
+      return false;
+    }
   }
 
   /**

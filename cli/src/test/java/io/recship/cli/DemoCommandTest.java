@@ -12,7 +12,7 @@ class DemoCommandTest {
   @TempDir Path tmp;
 
   @Test
-  void tinyDemoRunsEveryStepAndReportsParity() {
+  void tinyDemoRunsEveryStepAndReportsParity() throws IOException {
     Cli r = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "20", "--train-samples", "2000",
         "--held-out-samples", "300");
 
@@ -29,6 +29,11 @@ class DemoCommandTest {
     Cli again = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
         "--held-out-samples", "100");
     assertThat(again.exit()).as("a demo's own workdir is reused: " + again.err()).isZero();
+
+    Files.delete(tmp.resolve(".recship-demo")); // as a demo from before the marker left it
+    Cli older = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+    assertThat(older.exit()).as("an older demo's workdir, known by its export: " + older.err()).isZero();
   }
 
   @Test
