@@ -183,11 +183,13 @@ final class DemoCommand implements Callable<Integer> {
         found.add(own);
       }
     }
-    String them = found.size() == 1 ? "it" : "them";
+    boolean one = found.size() == 1;
+    String they = one ? "it" : "they";
+    String them = one ? "it" : "them";
     return found.isEmpty() ? null : "--workdir " + workdir + " holds " + String.join(" and ", found) + " but no "
-        + MARKER + " file, so " + them + " may not be a demo's (a demo run leaves that file); the demo would"
-        + " overwrite " + them + ": choose an empty or new --workdir, or delete " + them + " if " + them
-        + (found.size() == 1 ? " is" : " are") + " an earlier demo's";
+        + MARKER + " file, so " + they + " may not be a demo's (a demo run leaves that file); the demo would"
+        + " overwrite " + them + ": choose an empty or new --workdir, or delete " + them + " if " + they
+        + (one ? " is" : " are") + " an earlier demo's";
   }
 
   /** A demo from before the marker existed left an export of the demo's model: its workdir is a demo's. */

@@ -37,6 +37,19 @@ class DemoCommandTest {
   }
 
   @Test
+  void severalFilesNoDemoWroteAreNamedWithPluralWording() throws IOException {
+    Files.createDirectories(tmp.resolve("data")).resolve("heldout.jsonl").toFile().createNewFile();
+    Files.createDirectories(tmp.resolve("ckpt"));
+
+    Cli r = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
+        "--held-out-samples", "100");
+
+    assertThat(r.err()).isEqualTo("recship demo: --workdir " + tmp + " holds data/heldout.jsonl and ckpt but no"
+        + " .recship-demo file, so they may not be a demo's (a demo run leaves that file); the demo would overwrite"
+        + " them: choose an empty or new --workdir, or delete them if they are an earlier demo's\n");
+  }
+
+  @Test
   void filesNoDemoWroteAreRefusedBeforeTrainingAndKept() throws IOException {
     Path mine = Files.createDirectories(tmp.resolve("data")).resolve("heldout.jsonl");
     Files.writeString(mine, "{\"my\": \"samples\"}\n");
