@@ -466,15 +466,18 @@ class ModelCheckpointTest {
         .hasMessageContaining("truncated");
   }
 
+  /** The synthetic FG with gender's embedding_dimension 4 changed to 6. */
+  private static FeatureGenerator genderWithDim6() {
+    String fg = SyntheticCtr.resource("fg.json").text()
+        .replace("\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}",
+            "\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 6}");
+    return FeatureGenerator.load(new ConfigSource("fg.json", fg), SyntheticCtr.resource("mc.json"), FgOptions.DEFAULT);
+  }
+
   @Test
   void tableWhoseDimDiffersFromTheFgIsRefusedBeforeAnythingChanges() {
     Path d = saved();
-    String fg = SyntheticCtr.resource("fg.json").text()
-        .replace("\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}",
-            "\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 6}"); // gender 4 -> 6
-    FeatureGenerator changed = FeatureGenerator.load(
-        new ConfigSource("fg.json", fg), SyntheticCtr.resource("mc.json"), FgOptions.DEFAULT);
-    SparseModel sparse = SparseModel.fromFg(changed);
+    SparseModel sparse = SparseModel.fromFg(genderWithDim6());
     assertThat(sparse.table("gender").dim()).isEqualTo(6);
     try (CtrDense dense = new CtrDense(3)) {
       assertThatThrownBy(() -> ModelCheckpoint.load(d, sparse, dense, null))
@@ -488,12 +491,7 @@ class ModelCheckpointTest {
   @Test
   void aChangedEmbeddingDimensionIsBlamedOnTheFgNotOnTheDenseNetSizedFromIt() {
     Path d = saved();
-    String fg = SyntheticCtr.resource("fg.json").text()
-        .replace("\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}",
-            "\"hash_bucket_size\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 6}"); // gender 4 -> 6
-    FeatureGenerator changed = FeatureGenerator.load(
-        new ConfigSource("fg.json", fg), SyntheticCtr.resource("mc.json"), FgOptions.DEFAULT);
-    SparseModel sparse = SparseModel.fromFg(changed);
+    SparseModel sparse = SparseModel.fromFg(genderWithDim6());
     try (CtrDense dense = new CtrDense(3, 17 + 2)) { // the user block grew with gender
       assertThatThrownBy(() -> ModelCheckpoint.load(d, sparse, dense, null))
           .hasMessageContaining("table 'gender' has dim 4 in the checkpoint but the FG gives embedding_dimension 6")
