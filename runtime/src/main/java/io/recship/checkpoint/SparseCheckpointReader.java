@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Reads a RecIS-layout sparse checkpoint: follows {@code index} to the data files, groups the
@@ -94,6 +95,8 @@ public final class SparseCheckpointReader implements Closeable {
         byIndex.put(e.getValue().asInt(), r);
       }
       Map<String, Map<Integer, Map<String, String>>> keys = new TreeMap<>();
+      // table -> shard count -> a key with that count (for the message)
+      Map<String, TreeMap<Integer, String>> shardNums = new HashMap<>();
       List<String> unknown = new ArrayList<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = blockIndex.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -114,10 +117,18 @@ public final class SparseCheckpointReader implements Closeable {
           unknown.add(e.getKey());
           continue;
         }
+        if (k.shardNum() < 1 || k.shard() >= k.shardNum()) {
+          throw new CheckpointException(indexFile, e.getKey(), "names part " + k.shard() + " of "
+                  + k.shardNum() + ": a save of n shards writes parts 0 to n-1.",
+              "re-save the checkpoint; a key edited by hand cannot be loaded.");
+        }
+        shardNums.computeIfAbsent(k.sharedName(), x -> new TreeMap<>())
+            .putIfAbsent(k.shardNum(), e.getKey());
         keys.computeIfAbsent(k.sharedName(), x -> new TreeMap<>())
             .computeIfAbsent(k.shard(), x -> new java.util.LinkedHashMap<>())
             .put(k.slot(), e.getKey());
       }
+      checkPartsComplete(indexFile, keys, shardNums);
       Map<String, List<Part>> tables = new TreeMap<>();
       Map<String, Integer> dims = new HashMap<>();
       Map<String, List<String>> slotsByTable = new HashMap<>();
@@ -163,6 +174,12 @@ public final class SparseCheckpointReader implements Closeable {
           List<String> names = new ArrayList<>(slotKeys.keySet());
           if (tableSlots == null) {
             tableSlots = names;
+          } else if (!Set.copyOf(names).equals(Set.copyOf(tableSlots))) {
+            // a load reads each slot from every part: find the gap before any row is read
+            throw new CheckpointException(idReader.file(), idKey, "table '" + table + "' part "
+                    + p.getKey() + " has slots " + names + " but part " + parts.get(0).shard()
+                    + " has " + tableSlots + ": the parts are not from the same save.",
+                "copy the whole checkpoint directory from one save, or save it again.");
           }
           parts.add(new Part(p.getKey(), idReader, idKey, slotKeys, rows));
         }
@@ -175,6 +192,42 @@ public final class SparseCheckpointReader implements Closeable {
     } catch (RuntimeException e) {
       readers.forEach(SafetensorsReader::close);
       throw e;
+    }
+  }
+
+  /**
+   * Every table must have all the parts of one save. RecIS' Saver writes an id block and a block
+   * per slot for every hashtable on every shard, even one that holds no ids, so an absent part
+   * means its rows were lost (a data file copied without its index entries, or an index merged
+   * before a shard finished), and parts counting different shards come from different saves.
+   */
+  private static void checkPartsComplete(
+      Path indexFile,
+      Map<String, Map<Integer, Map<String, String>>> keys,
+      Map<String, TreeMap<Integer, String>> shardNums) {
+    for (Map.Entry<String, Map<Integer, Map<String, String>>> t : keys.entrySet()) {
+      String table = t.getKey();
+      TreeMap<Integer, String> counts = shardNums.get(table);
+      if (counts.size() > 1) {
+        throw new CheckpointException(indexFile, counts.firstEntry().getValue(), "table '" + table
+                + "' has parts of saves with different shard counts: "
+                + counts.values().stream().map(k -> "'" + k + "'").collect(Collectors.joining(", "))
+                + ". One save writes all of a table's parts with the same count.",
+            "copy the whole checkpoint directory from one save, or save it again.");
+      }
+      int shardNum = counts.firstKey();
+      List<String> missing = new ArrayList<>();
+      for (int shard = 0; shard < shardNum; shard++) {
+        if (!t.getValue().containsKey(shard)) {
+          missing.add(RecisLayout.tensorKey(table, RecisLayout.ID_SLOT, shard, shardNum));
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new CheckpointException(indexFile, missing.get(0), "table '" + table + "' has "
+                + (shardNum - missing.size()) + " of its " + shardNum + " parts; the index lists no "
+                + missing + ". Those shards' rows would be lost.",
+            "copy every data file and the index of one complete save, or save it again.");
+      }
     }
   }
 

@@ -3,6 +3,8 @@ package io.recship.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,9 +143,12 @@ class SparseCheckpointTest {
 
   @Test
   void dealsBlocksRoundRobinOverParallelFilesAndMergesShards() throws Exception {
+    // like RecIS, every shard writes every table, one holding no ids too
     List<Table> all = tables();
-    SparseCheckpointWriter.writeShard(dir, List.of(all.get(0)), 0, 2, 2);
-    SparseCheckpointWriter.writeShard(dir, List.of(all.get(1)), 1, 2, 2);
+    Table userIds1 = new Table("user_id", 2, new long[] {7}, all.get(0).slotNames());
+    Table itemCats0 = new Table("item.cat", 3, new long[0], all.get(1).slotNames());
+    SparseCheckpointWriter.writeShard(dir, List.of(all.get(0), itemCats0), 0, 2, 2);
+    SparseCheckpointWriter.writeShard(dir, List.of(userIds1, all.get(1)), 1, 2, 2);
     SparseCheckpointWriter.mergeShards(dir, 2, List.of());
     assertThat(dir.resolve("model-000000-of-000004.safetensors")).exists();
     assertThat(dir.resolve("model-000001-of-000004.safetensors")).exists();
@@ -159,7 +164,7 @@ class SparseCheckpointTest {
         .contains("\"user_id.embedding/part_0_2\": \"user_id@embedding^00000@32768@65536\"")
         .contains("\"item.cat.embedding/part_1_2\": \"item.cat@embedding^32768@65536@65536\"");
     try (SparseCheckpointReader r = SparseCheckpointReader.open(dir)) {
-      assertThat(r.ids("user_id")).containsExactly(5, 9, 1);
+      assertThat(r.ids("user_id")).containsExactly(5, 9, 1, 7);
       assertThat(r.ids("item.cat")).containsExactly(-4);
       List<Float> first = new ArrayList<>();
       r.readSlot("item.cat", "embedding", (id, row) -> first.add(row[2]));
@@ -216,6 +221,78 @@ class SparseCheckpointTest {
     assertThatThrownBy(() -> SparseCheckpointReader.open(dir))
         .isInstanceOfSatisfying(CheckpointException.class, e -> assertThat(e.key()).isEqualTo("t.embedding/part_0_1"))
         .hasMessageContaining("stored as F64 but F32 is expected");
+  }
+
+  @Test
+  void aTableMissingAPartIsRefusedBeforeItsRowsAreLost() throws Exception {
+    SparseCheckpointWriter.writeShard(dir, tables(), 0, 2, 1);
+    SparseCheckpointWriter.writeShard(dir, tables(), 1, 2, 1);
+    SparseCheckpointWriter.mergeShards(dir, 2, List.of());
+    // an index merged without shard 1: its data file is neither listed nor present
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode index = (ObjectNode) json.readTree(dir.resolve("index").toFile());
+    ((ObjectNode) index.get("file_index")).remove("model-000001-of-000002.safetensors");
+    ((ObjectNode) index.get("block_index")).properties().removeIf(e -> e.getKey().endsWith("/part_1_2"));
+    json.writeValue(dir.resolve("index").toFile(), index);
+    Files.delete(dir.resolve("model-000001-of-000002.safetensors"));
+    assertThat(Files.readString(dir.resolve("index"))).doesNotContain("part_1_2");
+
+    assertThatThrownBy(() -> SparseCheckpointReader.open(dir))
+        .isInstanceOfSatisfying(CheckpointException.class, e -> {
+          assertThat(e.file()).isEqualTo(dir.resolve("index"));
+          assertThat(e.key()).isEqualTo("item.cat.id/part_1_2");
+        })
+        .hasMessageContaining("table 'item.cat' has 1 of its 2 parts")
+        .hasMessageContaining("rows would be lost")
+        .hasMessageContaining("one complete save");
+  }
+
+  @Test
+  void partsOfSavesWithDifferentShardCountsAreRefused() throws IOException {
+    writeRaw(
+        TensorEntry.ofLongs("t.id/part_0_1", new long[] {1}, new long[] {3}),
+        TensorEntry.ofFloats("t.embedding/part_0_1", new long[] {1, 2}, new float[] {1, 2}),
+        TensorEntry.ofLongs("t.id/part_0_2", new long[] {1}, new long[] {4}),
+        TensorEntry.ofFloats("t.embedding/part_0_2", new long[] {1, 2}, new float[] {5, 6}));
+    assertThatThrownBy(() -> SparseCheckpointReader.open(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("table 't' has parts of saves with different shard counts")
+        .hasMessageContaining("'t.id/part_0_1'")
+        .hasMessageContaining("'t.id/part_0_2'");
+  }
+
+  @Test
+  void aPartNumberedBeyondItsShardCountIsRefused() throws IOException {
+    writeRaw(
+        TensorEntry.ofLongs("t.id/part_2_2", new long[] {1}, new long[] {3}),
+        TensorEntry.ofFloats("t.embedding/part_2_2", new long[] {1, 2}, new float[] {1, 2}));
+    assertThatThrownBy(() -> SparseCheckpointReader.open(dir))
+        .isInstanceOfSatisfying(CheckpointException.class, e -> assertThat(e.key()).isEqualTo("t.id/part_2_2"))
+        .hasMessageContaining("names part 2 of 2");
+  }
+
+  @Test
+  void partsWithDifferentSlotsAreRefusedAtOpen() throws IOException {
+    writeRaw(
+        TensorEntry.ofLongs("t.id/part_0_2", new long[] {1}, new long[] {3}),
+        TensorEntry.ofFloats("t.embedding/part_0_2", new long[] {1, 2}, new float[] {1, 2}),
+        TensorEntry.ofFloats("t.sparse_adam_exp_avg/part_0_2", new long[] {1, 2}, new float[] {0, 0}),
+        TensorEntry.ofLongs("t.id/part_1_2", new long[] {1}, new long[] {4}),
+        TensorEntry.ofFloats("t.embedding/part_1_2", new long[] {1, 2}, new float[] {5, 6}));
+    assertThatThrownBy(() -> SparseCheckpointReader.open(dir))
+        .isInstanceOfSatisfying(CheckpointException.class, e -> assertThat(e.key()).isEqualTo("t.id/part_1_2"))
+        .hasMessageContaining("table 't' part 1 has slots [embedding] but part 0 has [embedding, sparse_adam_exp_avg]");
+  }
+
+  /** One data file holding {@code entries}, and an index listing them all. */
+  private void writeRaw(TensorEntry... entries) throws IOException {
+    SafetensorsWriter.write(dir.resolve("model-000000-of-000001.safetensors"), List.of(entries));
+    StringBuilder blocks = new StringBuilder();
+    for (TensorEntry e : entries) {
+      blocks.append(blocks.length() == 0 ? "" : ",").append('"').append(e.spec().name()).append("\":0");
+    }
+    Files.writeString(dir.resolve("index"), "{\"block_index\":{" + blocks
+        + "},\"file_index\":{\"model-000000-of-000001.safetensors\":0}}");
   }
 
   @Test
