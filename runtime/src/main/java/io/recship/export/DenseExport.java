@@ -182,6 +182,16 @@ final class DenseExport {
                 + ": the @ExportOutput method returned " + out.size() + " tensors but names "
                 + plan.outputNames() + " were declared; name every returned tensor");
       }
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i) == null) {
+          // a Kotlin `Tensor?` component or a Java field left unset: name it before tracing
+          throw new ExportException(
+              ExportException.Step.EXPORT_DENSE,
+              "output '" + plan.outputNames().get(i) + "' (#" + (i + 1) + " of " + out.size()
+                  + ") of the @ExportOutput method of " + plan.modelName() + " is null; every"
+                  + " output must be a tensor (in Kotlin, declare it Tensor, not Tensor?)");
+        }
+      }
       return new ArrayList<>(out);
     };
   }

@@ -16,6 +16,7 @@ import io.recship.tensor.TensorScope;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -221,9 +222,20 @@ public final class Trainer implements AutoCloseable {
   /** The forward's outputs, one per head. */
   private List<Tensor> outputs(SparseOutput out) {
     List<Tensor> p = forward.apply(Blocks.of(out.allBlocks()));
+    if (p == null) {
+      throw new IllegalStateException("the forward returned null instead of " + heads.size()
+          + " outputs for the heads " + names());
+    }
     if (p.size() != heads.size()) {
       throw new IllegalStateException("the forward returned " + p.size() + " outputs but the trainer has "
           + heads.size() + " heads " + names() + "; return one probability tensor per head, in head order");
+    }
+    for (int i = 0; i < p.size(); i++) {
+      if (p.get(i) == null) {
+        throw new IllegalStateException("the forward's output for head '" + heads.get(i).name() + "' (#"
+            + (i + 1) + " of " + p.size() + ") is null; return a probability tensor per head"
+            + " (in Kotlin, declare it Tensor, not Tensor?)");
+      }
     }
     return p;
   }
@@ -535,7 +547,8 @@ public final class Trainer implements AutoCloseable {
         throw new IllegalStateException("build(Forward) trains one output, but " + heads.size() + " heads are declared "
             + heads.stream().map(Head::name).toList() + "; use buildHeads with a forward that returns one tensor per head");
       }
-      return new Trainer(this, blocks -> List.of(forward.apply(blocks)));
+      // not List.of: a null output must reach the check in outputs() that names the head
+      return new Trainer(this, blocks -> Collections.singletonList(forward.apply(blocks)));
     }
 
     /** A trainer for a model with the declared heads; {@code forward} returns their outputs in declaration order. */

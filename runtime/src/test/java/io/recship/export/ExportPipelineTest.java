@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -413,6 +414,25 @@ class ExportPipelineTest {
         .isInstanceOf(ExportException.class)
         .hasMessageContaining("output_nodes_name must be the same length")
         .hasMessageContaining("[ctr]");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void aNullOutputIsNamedAndNothingIsWritten() {
+    Path out = tmp.resolve("export");
+    ExportJob j = job(out, false, TinyModel.blocks(7, 10));
+    DenseForward secondUnset = b -> Arrays.asList(j.forward().apply(b).get(0), null);
+    ExportJob nullCvr = new ExportJob(j.modelName(), j.fg(), false, j.traceBlocks(), j.dense(), secondUnset,
+        j.outputNames(), j.ckptDir(), j.exportDir(), null, j.exportFolderName(), j.exportModelName(),
+        false, 0, 1, false, null);
+    assertThatThrownBy(() -> {
+          try (TensorScope s = TensorScope.open()) {
+            ExportRun.run(nullCvr);
+          }
+        })
+        .isInstanceOf(ExportException.class)
+        .hasMessageContaining("output 'cvr' (#2 of 2) of the @ExportOutput method of")
+        .hasMessageContaining("is null");
     assertThat(out).doesNotExist();
   }
 

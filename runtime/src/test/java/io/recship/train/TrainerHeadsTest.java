@@ -18,6 +18,7 @@ import io.recship.tensor.Tensor;
 import io.recship.tensor.TensorScope;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -261,6 +262,25 @@ class TrainerHeadsTest {
           .hasMessage("the forward returned 1 outputs but the trainer has 2 heads [ctr, cvr];"
               + " return one probability tensor per head, in head order");
       assertThat(t.steps()).isZero();
+    }
+  }
+
+  @Test
+  void aNullOutputIsNamedByItsHeadBeforeAnyStepRuns() {
+    try (TwoTowerDense dense = new TwoTowerDense(1)) {
+      Trainer two = Trainer.builder(sparse(), dense)
+          .head("ctr", SyntheticCtr.LABEL)
+          .head("cvr", CONVERSION)
+          .buildHeads(in -> Arrays.asList(dense.ctr(in), null));
+      assertThatThrownBy(() -> two.train(data(), 1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("the forward's output for head 'cvr' (#2 of 2) is null");
+      assertThat(two.steps()).isZero();
+
+      Trainer one = Trainer.builder(sparse(), dense).label(SyntheticCtr.LABEL).build(in -> null);
+      assertThatThrownBy(() -> one.train(data(), 1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("the forward's output for head '" + SyntheticCtr.LABEL + "' (#1 of 1) is null");
     }
   }
 
