@@ -1,5 +1,8 @@
 package io.recship.export;
 
+import io.recship.fg.ConfigSource;
+import io.recship.fg.FeatureGenerator;
+import io.recship.fg.FgOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,5 +29,18 @@ public record DeclaredConfig(
   /** A hand-written declaration: no generated exporter, {@code lowerCase} false. */
   public DeclaredConfig(Class<?> anchor, String fgResource, String mcResource, String target) {
     this(anchor, null, fgResource, mcResource, target, false);
+  }
+
+  /**
+   * The FG and MC this declaration names, read from {@code anchor}'s class loader with the declared
+   * {@code lowerCase}: the feature generator that the export compares the model's against, so a
+   * model built from it always passes that comparison.
+   *
+   * @throws io.recship.fg.FgConfigException if a resource is missing from the classpath or malformed
+   */
+  public FeatureGenerator featureGenerator() {
+    ClassLoader loader = anchor.getClassLoader();
+    return FeatureGenerator.load(ConfigSource.resource(loader, fgResource),
+        ConfigSource.resource(loader, mcResource), FgOptions.DEFAULT.withLowerCase(lowerCase));
   }
 }

@@ -1,9 +1,11 @@
 package io.recship.export;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.recship.fg.FeatureGenerator;
+import io.recship.fg.FgConfigException;
 import io.recship.fg.FgOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,21 @@ class DeclaredConfigCheckTest {
         .doesNotThrowAnyException();
     assertThatCode(() -> DeclaredConfigCheck.check("TinyModel", declared(FG, true), loaded(true)))
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theDeclaredFeatureGeneratorIsReadFromTheClasspathAndPassesTheCheck() {
+    for (boolean lowerCase : new boolean[] {false, true}) {
+      FeatureGenerator fg = declared(FG, lowerCase).featureGenerator();
+      assertThat(fg.options().lowerCase()).isEqualTo(lowerCase);
+      assertThat(fg.features()).hasSameSizeAs(loaded(lowerCase).features());
+      assertThatCode(() -> DeclaredConfigCheck.check("TinyModel", declared(FG, lowerCase), fg))
+          .doesNotThrowAnyException();
+    }
+    assertThatThrownBy(() -> declared("io/recship/export/nope.json", false).featureGenerator())
+        .isInstanceOf(FgConfigException.class)
+        .hasMessageContaining("io/recship/export/nope.json")
+        .hasMessageContaining("is not on the classpath");
   }
 
   @Test
