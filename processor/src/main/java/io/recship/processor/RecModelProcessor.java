@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 public final class RecModelProcessor extends AbstractProcessor {
   static final String RESOURCES_OPTION = "recship.resources";
 
-  /** Models whose member types were not resolvable yet (made by another processor later). */
+  /** Models depending on types not resolved yet (made by another processor in a later round). */
   private final Set<String> deferred = new LinkedHashSet<>();
 
   // Made on first use: the validator's config checks load the fg library (and Jackson), the

@@ -658,9 +658,115 @@ class RecModelProcessorTest {
     assertThat(compilation).hadWarningContaining("[RTP-FARM]");
   }
 
+  @Test
+  void forwardReturningARecordAnotherProcessorGeneratesIsCheckedOnceItExists() {
+    // Before, javac's isSameType took the unresolved Out for a Tensor, and the exporter called
+    // List.of(dense.forward(blocks)): "bad return type in lambda expression"
+    JavaFileObject dense = dense(
+        "  @ExportOutput(\"ctr\")",
+        "  public Out forward(Blocks in) {",
+        "    return new Out(in.get(\"user\"));",
+        "  }");
+    Compilation compilation = Fixtures.compiler()
+        .withProcessors(new RecModelProcessor(), new GeneratesSource("com.acme.Out",
+            "package com.acme; public record Out(io.recship.tensor.Tensor ctr) {}"))
+        .compile(validModel(), dense);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(generatedExporter(compilation))
+        .contains("Out out = dense.forward(blocks);", "return List.of(out.ctr());");
+  }
+
+  @Test
+  void denseClassExtendingAGeneratedBaseIsCheckedOnceTheBaseExists() {
+    // Before: "[EXP-ARGS] ... has type com.acme.CtrDense, which is not a io.recship.nn.Module"
+    JavaFileObject dense = JavaFileObjects.forSourceLines("com.acme.CtrDense",
+        "package com.acme;",
+        "import io.recship.annotations.ExportOutput;",
+        "import io.recship.tensor.Blocks;",
+        "import io.recship.tensor.Tensor;",
+        "public class CtrDense extends GeneratedBase {",
+        "  @ExportOutput(\"score\")",
+        "  public Tensor forward(Blocks in) { return in.get(\"user\"); }",
+        "}");
+    Compilation compilation = Fixtures.compiler()
+        .withProcessors(new RecModelProcessor(), new GeneratesSource("com.acme.GeneratedBase",
+            "package com.acme; public abstract class GeneratedBase extends io.recship.nn.Module {}"))
+        .compile(validModel(), dense);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile(EXPORTER);
+  }
+
+  @Test
+  void forwardReturningAMissingTypeGetsOnlyJavacsError() {
+    // Before, also "[OUT-NAMES] ... has 2 names [ctr, cvr] but the dense output has 1 tensor"
+    JavaFileObject dense = dense(
+        "  @ExportOutput({\"ctr\", \"cvr\"})",
+        "  public Missing forward(Blocks in) {",
+        "    return null;",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("cannot find symbol")
+        .inFile(dense).onLine(FIRST_DENSE_LINE + 1);
+    assertThat(compilation).hadNoteContaining("RecShip did not check @RecModel CtrModel nor"
+        + " generate CtrModelExporter: Missing (the return type of com.acme.CtrDense.forward)");
+  }
+
+  @Test
+  void missingConstantInRecModelGetsOnlyJavacsError() {
+    // Before, also "@RecModel fg resource '<error>' not found"
+    JavaFileObject model = model("fg = Configs.FG, mc = \"valid/mc.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("cannot find symbol")
+        .inFile(model).onLine(REC_MODEL_LINE);
+  }
+
+  @Test
+  void missingArchTypeGetsOnlyJavacsError() {
+    // Before, also "the types of its @SparseArch/@DenseArch members were never resolved"
+    JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch Missing dense;");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("cannot find symbol")
+        .inFile(model).onLine(FIRST_MEMBER_LINE + 1);
+  }
+
   /** Another processor that writes {@code com.acme.CtrDense} in its first round. */
-  private static final class GeneratesCtrDense extends AbstractProcessor {
+  private static final class GeneratesCtrDense extends GeneratesSource {
+    GeneratesCtrDense() {
+      super("com.acme.CtrDense", source(twoOutputDense()));
+    }
+
+    private static String source(JavaFileObject file) {
+      try {
+        return file.getCharContent(true).toString();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Another processor that writes one source file in its first round. */
+  private static class GeneratesSource extends AbstractProcessor {
+    private final String className;
+    private final String text;
     private boolean done;
+
+    GeneratesSource(String className, String text) {
+      this.className = className;
+      this.text = text;
+    }
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
@@ -676,9 +782,8 @@ class RecModelProcessorTest {
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
       if (!done) {
         done = true;
-        try (Writer writer =
-            processingEnv.getFiler().createSourceFile("com.acme.CtrDense").openWriter()) {
-          writer.write(twoOutputDense().getCharContent(true).toString());
+        try (Writer writer = processingEnv.getFiler().createSourceFile(className).openWriter()) {
+          writer.write(text);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
