@@ -22,8 +22,8 @@ public @interface SparseArch {
 
   /**
    * Whether the sparse model was built with RecIS' {@code split_seq = true} (sequence blocks
-   * handed to the dense model separately). Main-search RTP needs one flat map of blocks, so
-   * {@code true} is an {@code RTP-SEQSPLIT} error for {@link Target#RTP_MAIN_SEARCH}.
+   * handed to the dense model separately). The export feeds the dense net one flat map of blocks,
+   * so {@code true} is an {@code RTP-SEQSPLIT} error for every {@link Target}.
    */
   boolean splitSeq() default false;
 }

@@ -160,7 +160,7 @@ final class ModelValidator {
         arch(model, SparseArch.class, sparseMembers, typesKnown ? SPARSE_MODEL : null, report);
     ModelDescriptor.Member dense =
         arch(model, DenseArch.class, denseMembers, typesKnown ? MODULE : null, report);
-    checkSplitSeq(sparseMembers, declared.target(), report);
+    checkSplitSeq(sparseMembers, report);
 
     ModelDescriptor.Forward forward = null;
     if (dense != null && typesKnown) {
@@ -532,17 +532,18 @@ final class ModelValidator {
     return "get" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
   }
 
-  private void checkSplitSeq(List<Element> sparseMembers, Target target, Report report) {
-    if (target != Target.RTP_MAIN_SEARCH) {
-      return;
-    }
+  /**
+   * RTP-SEQSPLIT, for every target: the export feeds the dense net one flat map of blocks, and
+   * the runtime refuses a sparse model built with splitSeq whatever the target.
+   */
+  private void checkSplitSeq(List<Element> sparseMembers, Report report) {
     for (Element member : sparseMembers) {
       AnnotationMirror mirror = mirror(member, SparseArch.class);
       if (mirror != null
           && Boolean.TRUE.equals(valueWithDefault(mirror, "splitSeq").getValue())) {
-        report.error("[RTP-SEQSPLIT] @SparseArch(splitSeq = true) is not allowed for main-search"
-            + " RTP export: the dense input must be one flat map of blocks; build the sparse arch"
-            + " with SparseModel.fromFg(fg) and drop splitSeq, or use @RecModel(target = RECIS)",
+        report.error("[RTP-SEQSPLIT] @SparseArch(splitSeq = true) cannot be exported: the exported"
+            + " dense net takes one flat map of blocks, for every target; build the sparse arch"
+            + " with SparseModel.fromFg(fg) and drop splitSeq",
             member, mirror, value(mirror, "splitSeq"));
       }
     }

@@ -199,13 +199,28 @@ class RecModelProcessorTest {
   @Test
   void recisTargetDoesNotApplyMainSearchRules() {
     Compilation compilation = compile(
-        model("fg = \"hb0/fg.json\", mc = \"hb0/mc.json\", target = Target.RECIS",
-            "  @SparseArch(splitSeq = true) SparseModel sparse;",
-            "  @DenseArch CtrDense dense;"),
+        model("fg = \"hb0/fg.json\", mc = \"hb0/mc.json\", target = Target.RECIS", FIELDS),
         twoOutputDense());
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(generatedExporter(compilation)).contains("TARGET = \"RECIS\"");
+  }
+
+  @Test
+  void rejectsSplitSeqForRecisTooSinceTheExportRefusesSplitBlocks() {
+    JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\","
+            + " target = Target.RECIS",
+        "  @SparseArch(splitSeq = true) SparseModel sparse;",
+        "  @DenseArch CtrDense dense;");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[RTP-SEQSPLIT] @SparseArch(splitSeq = true) cannot"
+            + " be exported: the exported dense net takes one flat map of blocks, for every target;"
+            + " build the sparse arch with SparseModel.fromFg(fg) and drop splitSeq")
+        .inFile(model).onLine(FIRST_MEMBER_LINE);
+    assertThat(compilation.errors().get(0).getMessage(null)).doesNotContain("RECIS");
   }
 
   // ------------------------------------------------------------------ FG / MC rules
@@ -397,8 +412,8 @@ class RecModelProcessorTest {
     Compilation compilation = compile(model, twoOutputDense());
 
     assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("[RTP-SEQSPLIT] @SparseArch(splitSeq = true) is not"
-            + " allowed for main-search RTP export")
+    assertThat(compilation).hadErrorContaining("[RTP-SEQSPLIT] @SparseArch(splitSeq = true) cannot"
+            + " be exported")
         .inFile(model).onLine(FIRST_MEMBER_LINE + 2);
   }
 
