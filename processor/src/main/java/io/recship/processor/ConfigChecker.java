@@ -24,8 +24,13 @@ import java.util.concurrent.Executor;
  */
 final class ConfigChecker {
 
-  /** Outcome for one (fg, mc, options, target): problems that concern the fg or the mc value. */
-  record Outcome(List<Problem> problems) {}
+  /**
+   * Outcome for one (fg, mc, options, target): problems that concern the fg or the mc value.
+   *
+   * @param placement warnings about where a file was found, not findings of the rules
+   * @param problems the rules' findings, or why the files could not be checked
+   */
+  record Outcome(List<Problem> placement, List<Problem> problems) {}
 
   /**
    * One message to report, on the {@code fg} value if {@code onMc} is false, else on {@code mc}.
@@ -68,6 +73,13 @@ final class ConfigChecker {
     ConfigResources.Lookup mc = resources.find(key.mc());
     byte[] fgContent = fg.content();
     byte[] mcContent = mc.content();
+    List<Problem> placement = new ArrayList<>();
+    if (fg.onSourcePathOnly()) {
+      placement.add(new Problem(false, false, onSourcePathOnly("fg", key.fg(), fg)));
+    }
+    if (mc.onSourcePathOnly()) {
+      placement.add(new Problem(false, true, onSourcePathOnly("mc", key.mc(), mc)));
+    }
     if (fgContent == null || mcContent == null) {
       List<Problem> missing = new ArrayList<>();
       if (fgContent == null) {
@@ -76,13 +88,14 @@ final class ConfigChecker {
       if (mcContent == null) {
         missing.add(new Problem(true, true, notFound("mc", key.mc(), mc)));
       }
-      return CompletableFuture.completedFuture(new Outcome(missing));
+      return CompletableFuture.completedFuture(new Outcome(List.copyOf(placement), missing));
     }
-    return CompletableFuture.supplyAsync(() -> check(key, fgContent, mcContent), worker);
+    return CompletableFuture.supplyAsync(
+        () -> new Outcome(List.copyOf(placement), check(key, fgContent, mcContent)), worker);
   }
 
   /** Decoding and the rules: plain data in and out, safe off javac's thread. */
-  private static Outcome check(Key key, byte[] fgContent, byte[] mcContent) {
+  private static List<Problem> check(Key key, byte[] fgContent, byte[] mcContent) {
     List<Finding> findings;
     try {
       findings = RuleChecker.check(ConfigSource.decode(key.fg(), fgContent),
@@ -90,11 +103,11 @@ final class ConfigChecker {
           FgOptions.DEFAULT.withLowerCase(key.lowerCase()), ruleSets(key.target()));
     } catch (FgConfigException e) {
       boolean onMc = key.mc().equals(e.file()) && !key.fg().equals(e.file());
-      return new Outcome(List.of(new Problem(true, onMc, "cannot read " + e.getMessage())));
+      return List.of(new Problem(true, onMc, "cannot read " + e.getMessage()));
     }
-    return new Outcome(findings.stream()
+    return findings.stream()
         .map(f -> new Problem(f.isError(), isMc(f, key), message(f)))
-        .toList());
+        .toList();
   }
 
   private static boolean isMc(Finding f, Key key) {
@@ -104,6 +117,20 @@ final class ConfigChecker {
   /** {@code [RTP-HB0] ctr/fg.json:12:5: feature 'user_id': hash_bucket_size is 0 ...}. */
   static String message(Finding f) {
     return "[" + f.ruleId() + "] " + f.location() + ": " + f.message();
+  }
+
+  /**
+   * Maven copies src/main/resources to the class output, where the processor looks first; a file
+   * found on the source path instead (src/main/java) compiles but is not on the runtime's classpath.
+   * Not said of {@code -Arecship.resources}: Gradle keeps resources out of the class output, and
+   * that option is the documented way there.
+   */
+  private static String onSourcePathOnly(String what, String name, ConfigResources.Lookup lookup) {
+    String folder = name.contains("/") ? name.substring(0, name.lastIndexOf('/') + 1) : "";
+    return "@RecModel " + what + " resource '" + name + "' was found in " + lookup.foundIn()
+        + " only, not in CLASS_OUTPUT: the build copies only src/main/resources to the classpath"
+        + " the runtime reads it from, so the export would not find it; move it under"
+        + " src/main/resources/" + folder;
   }
 
   private static String notFound(String what, String name, ConfigResources.Lookup lookup) {

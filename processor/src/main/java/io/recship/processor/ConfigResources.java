@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  *   <li>the class output (Maven copies {@code src/main/resources} there before javac runs);
- *   <li>the source path;
+ *   <li>the source path (with a warning: the build does not copy it to the runtime's classpath);
  *   <li>each directory of the {@code -Arecship.resources} option;
  *   <li>{@code src/main/resources} of the module being compiled, found by walking up from the
  *       class and source output directories: for builds that run the processor before the
@@ -43,15 +43,19 @@ final class ConfigResources {
   /**
    * A resource that was found (its bytes: {@link ConfigSource#decode} makes them text), or every
    * place that was tried.
+   *
+   * @param onSourcePathOnly found on javac's source path, not in the class output: the build
+   *     does not copy it to the classpath, where the runtime reads it
    */
   record Lookup(
       byte @Nullable [] content,
       @Nullable String foundIn,
+      boolean onSourcePathOnly,
       List<String> lookedIn,
       @Nullable Path nearestFolder,
       List<String> jsonInFolder) {
-    Lookup(byte[] content, String foundIn) {
-      this(content, foundIn, List.of(), null, List.of());
+    Lookup(byte[] content, String foundIn, boolean onSourcePathOnly) {
+      this(content, foundIn, onSourcePathOnly, List.of(), null, List.of());
     }
 
     boolean found() {
@@ -98,7 +102,7 @@ final class ConfigResources {
       String where = location.getName() + " (" + describe(file.toUri()) + ")";
       byte[] content = read(file);
       if (content != null) {
-        return new Lookup(content, where);
+        return new Lookup(content, where, location == StandardLocation.SOURCE_PATH);
       }
       looked.add(where);
       Path path = asPath(file.toUri());
@@ -139,7 +143,7 @@ final class ConfigResources {
     }
     if (Files.isRegularFile(file)) {
       try {
-        return new Lookup(Files.readAllBytes(file), label + " " + file);
+        return new Lookup(Files.readAllBytes(file), label + " " + file, false);
       } catch (IOException e) {
         looked.add(label + " " + file + " (unreadable: " + e + ")");
         return null;
@@ -167,13 +171,13 @@ final class ConfigResources {
               .sorted()
               .limit(MAX_LISTED)
               .toList();
-          return new Lookup(null, null, List.copyOf(looked), folder, json);
+          return new Lookup(null, null, false, List.copyOf(looked), folder, json);
         } catch (IOException | RuntimeException e) {
           // an unreadable folder: say where it looked, without the listing
         }
       }
     }
-    return new Lookup(null, null, List.copyOf(looked), null, List.of());
+    return new Lookup(null, null, false, List.copyOf(looked), null, List.of());
   }
 
   /** Module roots (directories holding {@code src/main}) above the output directories. */

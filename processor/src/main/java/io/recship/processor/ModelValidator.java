@@ -210,6 +210,10 @@ final class ModelValidator {
       return 0;
     }
     ConfigChecker.Outcome outcome = configs.check(fg, mc, declared.lowerCase(), declared.target());
+    for (ConfigChecker.Problem problem : outcome.placement()) {
+      report.print(Diagnostic.Kind.WARNING, problem.message(), model, recModel,
+          problem.onMc() ? mcValue : fgValue);
+    }
     int warnings = 0;
     for (ConfigChecker.Problem problem : outcome.problems()) {
       report.print(problem.error() ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING,

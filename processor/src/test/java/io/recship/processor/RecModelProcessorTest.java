@@ -321,6 +321,36 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void configsFoundOnlyOnTheSourcePathAreAWarningToMoveThemToResources() {
+    // as when fg.json lies in src/main/java: it compiles, but the runtime reads the classpath
+    JavaFileObject model = model("fg = \"valid/fg.json\", mc = \"valid/mc.json\"", FIELDS);
+    Compilation compilation = com.google.testing.compile.Compiler.javac()
+        .withProcessors(new RecModelProcessor())
+        .withOptions("-sourcepath", Fixtures.configDir().toString(), "-Xlint:all,-processing")
+        .compile(model, twoOutputDense());
+
+    assertThat(compilation).succeeded();
+    assertThat(compilation.warnings()).hasSize(2);
+    String path = Fixtures.configDir().resolve("valid/fg.json").toString();
+    assertThat(compilation).hadWarningContaining("@RecModel fg resource 'valid/fg.json' was found in"
+            + " SOURCE_PATH (" + path + ") only, not in CLASS_OUTPUT: the build copies only"
+            + " src/main/resources to the classpath the runtime reads it from, so the export would"
+            + " not find it; move it under src/main/resources/valid/")
+        .inFile(model).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadWarningContaining("@RecModel mc resource 'valid/mc.json' was found in"
+        + " SOURCE_PATH");
+    assertThat(compilation).generatedSourceFile(EXPORTER);
+  }
+
+  @Test
+  void configsFoundThroughTheResourcesOptionDrawNoWarning() {
+    // Gradle keeps resources out of the class output; -Arecship.resources is the way there
+    Compilation compilation = compile(validModel(), twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
   void misspeltFgResourceListsTheJsonFilesOfItsFolderOnce() {
     JavaFileObject model = model("fg = \"valid/fgs.json\", mc = \"valid/mc.json\"", FIELDS);
     Compilation compilation = compile(model, twoOutputDense());
