@@ -94,7 +94,7 @@ final class ModelValidator {
     }
     String fg = plainResourceName(declared.fg());
     String mc = plainResourceName(declared.mc());
-    if (whyNotAResourceName(fg) == null && whyNotAResourceName(mc) == null) {
+    if (whyNotAResourceName(fg) == null && whyNotAResourceName(mc) == null && !fg.equals(mc)) {
       configs.start(fg, mc, declared.lowerCase(), declared.target(), worker);
     }
   }
@@ -209,6 +209,12 @@ final class ModelValidator {
     if (fg == null || mc == null) {
       return 0;
     }
+    if (fg.equals(mc)) {
+      // the fg read as an mc fails every MC rule at once: say the one thing that is wrong
+      report.error("@RecModel mc names the same file as fg ('" + declared.mc() + "'); point it at"
+          + " the MC config, e.g. \"" + siblingMc(fg) + "\"", model, recModel, mcValue);
+      return 0;
+    }
     ConfigChecker.Outcome outcome = configs.check(fg, mc, declared.lowerCase(), declared.target());
     for (ConfigChecker.Problem problem : outcome.placement()) {
       report.print(Diagnostic.Kind.WARNING, problem.message(), model, recModel,
@@ -237,6 +243,11 @@ final class ModelValidator {
     report.error("@RecModel " + which + " resource '" + name + "' " + why + "; name it as it lies"
         + " under src/main/resources, e.g. \"ctr/" + which + ".json\"", model, recModel, value);
     return null;
+  }
+
+  /** {@code ctr/fg.json -> ctr/mc.json}: where the mc usually lies. */
+  private static String siblingMc(String fg) {
+    return fg.substring(0, fg.lastIndexOf('/') + 1) + "mc.json";
   }
 
   /** As the runtime resolves a resource name: a leading '/' dropped. */

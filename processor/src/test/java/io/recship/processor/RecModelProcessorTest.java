@@ -351,6 +351,19 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void mcNamingTheFgFileIsOneErrorOnTheMcValue() {
+    // Before: nine MC-* errors on the fg value, from reading the fg as an mc
+    JavaFileObject model = model("fg = \"valid/fg.json\",\n    mc = \"/valid/fg.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@RecModel mc names the same file as fg"
+        + " ('/valid/fg.json'); point it at the MC config, e.g. \"valid/mc.json\"")
+        .inFile(model).onLine(REC_MODEL_LINE + 1);
+  }
+
+  @Test
   void misspeltFgResourceListsTheJsonFilesOfItsFolderOnce() {
     JavaFileObject model = model("fg = \"valid/fgs.json\", mc = \"valid/mc.json\"", FIELDS);
     Compilation compilation = compile(model, twoOutputDense());
