@@ -8,6 +8,7 @@ import io.recship.annotations.Target;
 import java.lang.annotation.Annotation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -118,6 +119,13 @@ final class ModelValidator {
       report.print(Diagnostic.Kind.NOTE, "RecShip did not check @RecModel " + model.getSimpleName()
           + " nor generate " + ModelDescriptor.exporterName(model) + ": " + unresolved
           + " was never resolved", model, recModel, null);
+      return Result.INVALID;
+    }
+    String skew = versionSkew(recModel);
+    if (skew != null) {
+      report.error("@RecModel is not the one this processor was built with (" + skew + "):"
+          + " the recship-annotations and recship-processor versions differ; use the same version"
+          + " for both", model, recModel, null);
       return Result.INVALID;
     }
     Declared declared = declared(recModel);
@@ -554,8 +562,8 @@ final class ModelValidator {
   private void checkSplitSeq(List<Element> sparseMembers, Report report) {
     for (Element member : sparseMembers) {
       AnnotationMirror mirror = mirror(member, SparseArch.class);
-      if (mirror != null
-          && Boolean.TRUE.equals(valueWithDefault(mirror, "splitSeq").getValue())) {
+      AnnotationValue splitSeq = mirror == null ? null : valueWithDefaultOrNull(mirror, "splitSeq");
+      if (splitSeq != null && Boolean.TRUE.equals(splitSeq.getValue())) {
         report.error("[RTP-SEQSPLIT] @SparseArch(splitSeq = true) cannot be exported: the exported"
             + " dense net takes one flat map of blocks, for every target; build the sparse arch"
             + " with SparseModel.fromFg(fg) and drop splitSeq",
@@ -708,7 +716,8 @@ final class ModelValidator {
     }
 
     List<String> names = new ArrayList<>();
-    if (valueWithDefault(exportOutput, "value").getValue() instanceof List<?> values) {
+    AnnotationValue value = valueWithDefaultOrNull(exportOutput, "value");
+    if (value != null && value.getValue() instanceof List<?> values) {
       for (Object name : values) {
         names.add(String.valueOf(((AnnotationValue) name).getValue()));
       }
@@ -914,6 +923,9 @@ final class ModelValidator {
    * build a proxy class in every compile; null if javac could not resolve a value.
    */
   private @Nullable Declared declared(AnnotationMirror recModel) {
+    if (versionSkew(recModel) != null) {
+      return null;
+    }
     Object fg = valueWithDefault(recModel, "fg").getValue();
     Object mc = valueWithDefault(recModel, "mc").getValue();
     Object target = valueWithDefault(recModel, "target").getValue();
@@ -927,15 +939,44 @@ final class ModelValidator {
         Target.valueOf(targetConstant.getSimpleName().toString()), lower);
   }
 
+  /**
+   * How the {@code @RecModel} javac sees differs from the one this processor was built with (an
+   * element missing, a {@link Target} it does not know), or null if it does not: the
+   * recship-annotations on the compile classpath and the processor come from different versions.
+   */
+  private @Nullable String versionSkew(AnnotationMirror recModel) {
+    for (String name : List.of("fg", "mc", "target", "lowerCase")) {
+      if (valueWithDefaultOrNull(recModel, name) == null) {
+        return "it has no element " + name + "()";
+      }
+    }
+    if (valueWithDefault(recModel, "target").getValue() instanceof VariableElement constant) {
+      String name = constant.getSimpleName().toString();
+      if (Arrays.stream(Target.values()).noneMatch(t -> t.name().equals(name))) {
+        return "this processor knows no Target." + name;
+      }
+    }
+    return null;
+  }
+
   /** The value of {@code name}, as written or defaulted. */
   private AnnotationValue valueWithDefault(AnnotationMirror mirror, String name) {
+    AnnotationValue value = valueWithDefaultOrNull(mirror, name);
+    if (value == null) {
+      throw new IllegalStateException("@" + mirror.getAnnotationType() + " has no element " + name);
+    }
+    return value;
+  }
+
+  /** As {@link #valueWithDefault}; null if the annotation (another version) has no such element. */
+  private @Nullable AnnotationValue valueWithDefaultOrNull(AnnotationMirror mirror, String name) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
         elements.getElementValuesWithDefaults(mirror).entrySet()) {
       if (entry.getKey().getSimpleName().contentEquals(name)) {
         return entry.getValue();
       }
     }
-    throw new IllegalStateException("@" + mirror.getAnnotationType() + " has no element " + name);
+    return null;
   }
 
   static @Nullable AnnotationMirror mirror(

@@ -856,6 +856,46 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void olderRecModelWithoutAnElementIsOneErrorAboutTheVersions() {
+    // Before: IllegalStateException "@io.recship.annotations.RecModel has no element lowerCase"
+    JavaFileObject olderRecModel = JavaFileObjects.forSourceLines(
+        "io.recship.annotations.RecModel",
+        "package io.recship.annotations;",
+        "public @interface RecModel {",
+        "  String fg();",
+        "  String mc();",
+        "  Target target() default Target.RTP_MAIN_SEARCH;",
+        "}");
+    JavaFileObject model = validModel();
+    Compilation compilation = compile(olderRecModel, model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@RecModel is not the one this processor was built"
+            + " with (it has no element lowerCase()): the recship-annotations and"
+            + " recship-processor versions differ; use the same version for both")
+        .inFile(model).onLine(REC_MODEL_LINE);
+  }
+
+  @Test
+  void targetThisProcessorDoesNotKnowIsOneErrorAboutTheVersions() {
+    // Before: IllegalArgumentException "No enum constant io.recship.annotations.Target.NEWER"
+    JavaFileObject newerTarget = JavaFileObjects.forSourceLines("io.recship.annotations.Target",
+        "package io.recship.annotations;",
+        "public enum Target { RTP_MAIN_SEARCH, RECIS, NEWER }");
+    JavaFileObject model =
+        model("fg = \"valid/fg.json\", mc = \"valid/mc.json\", target = Target.NEWER", FIELDS);
+    Compilation compilation = compile(newerTarget, model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@RecModel is not the one this processor was built"
+            + " with (this processor knows no Target.NEWER): the recship-annotations and"
+            + " recship-processor versions differ")
+        .inFile(model).onLine(REC_MODEL_LINE);
+  }
+
+  @Test
   void missingRuntimeIsNamedInsteadOfCryptoErrors() throws Exception {
     // Only the annotations on the classpath: none of the runtime types.
     java.io.File annotations = new java.io.File(io.recship.annotations.RecModel.class
