@@ -10,21 +10,27 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
+import io.recship.annotations.RecModel;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.annotation.processing.Filer;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.jspecify.annotations.Nullable;
@@ -81,12 +87,16 @@ final class ExporterWriter {
 
   private final Filer filer;
   private final Messager messager;
+  private final Elements elements;
+  /** Exporters written in this compile (every round so far), each to its model's name. */
+  private final Map<String, String> written = new HashMap<>();
   private final boolean generatedAvailable;
   private final boolean jspecifyAvailable;
 
   ExporterWriter(ProcessingEnvironment env) {
     this.filer = env.getFiler();
     this.messager = env.getMessager();
+    this.elements = env.getElementUtils();
     this.generatedAvailable = env.getElementUtils().getTypeElement(GENERATED) != null;
     this.jspecifyAvailable = env.getElementUtils().getTypeElement(NULL_MARKED) != null;
   }
@@ -126,14 +136,39 @@ final class ExporterWriter {
         .toString();
   }
 
-  /** On javac's thread: the exporter's file, with {@code model} as its only originating element. */
+  /**
+   * On javac's thread: the exporter's file, with {@code model} as its only originating element;
+   * or an error at {@code @RecModel} if another class of this compile holds the exporter's name.
+   */
   void write(TypeElement model, ClassName exporter, String text) {
     String name = exporter.canonicalName();
+    AnnotationMirror recModel = ModelValidator.mirror(model, RecModel.class);
+    String owner = written.putIfAbsent(name, model.getQualifiedName().toString());
+    if (owner != null) {
+      // Outer.Inner and a top-level Outer_Inner both map to Outer_InnerExporter
+      messager.printMessage(Diagnostic.Kind.ERROR, "@RecModel " + model.getQualifiedName()
+          + " would get the exporter " + name + ", which is already the exporter of @RecModel "
+          + owner + " (a nested A.B and a top-level A_B both map to A_BExporter); rename one of"
+          + " the two models", model, recModel);
+      return;
+    }
     try {
       JavaFileObject file = filer.createSourceFile(name, model);
       try (Writer writer = file.openWriter()) {
         writer.write(text);
       }
+    } catch (FilerException e) {
+      if (elements.getTypeElement(name) == null) {
+        messager.printMessage(Diagnostic.Kind.ERROR, "RecShip could not write " + name + ": " + e,
+            model);
+        return;
+      }
+      // The Filer refuses only a type of this compile (a source or a generated file); a class
+      // file left from an earlier build is replaced, so the name is checked here, not up front
+      messager.printMessage(Diagnostic.Kind.ERROR, "@RecModel " + model.getQualifiedName()
+          + " would get the exporter " + name + ", but class " + name + " already exists in this"
+          + " compile; rename that class, or the model (its exporter is always named"
+          + " <Model>Exporter)", model, recModel);
     } catch (IOException e) {
       messager.printMessage(Diagnostic.Kind.ERROR, "RecShip could not write " + name + ": " + e,
           model);

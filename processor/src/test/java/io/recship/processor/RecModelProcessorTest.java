@@ -686,6 +686,48 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void exporterNameHeldByAnExistingClassIsOneErrorNamingItAtTheModel() {
+    // Before: "RecShip could not write ...: FilerException: Attempt to recreate a file"
+    JavaFileObject existing = JavaFileObjects.forSourceLines(EXPORTER,
+        "package com.acme;",
+        "public class CtrModelExporter {}");
+    JavaFileObject model = validModel();
+    Compilation compilation = compile(model, existing, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@RecModel com.acme.CtrModel would get the exporter"
+            + " com.acme.CtrModelExporter, but class com.acme.CtrModelExporter already exists in"
+            + " this compile; rename that class, or the model")
+        .inFile(model).onLine(REC_MODEL_LINE);
+  }
+
+  @Test
+  void nestedAndTopLevelModelsMappingToOneExporterNameAreOneErrorNamingBoth() {
+    JavaFileObject topLevel = namedModel("Outer_Inner", "valid");
+    JavaFileObject nested = JavaFileObjects.forSourceLines("com.acme.Outer",
+        "package com.acme;",
+        "import io.recship.annotations.*;",
+        "import io.recship.sparse.SparseModel;",
+        "public class Outer {",
+        "  @RecModel(fg = \"valid/fg.json\", mc = \"valid/mc.json\")",
+        "  public static class Inner {",
+        "    @SparseArch SparseModel sparse;",
+        "    @DenseArch CtrDense dense;",
+        "  }",
+        "}");
+    Compilation compilation = compile(topLevel, nested, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@RecModel com.acme.Outer.Inner would get the"
+            + " exporter com.acme.Outer_InnerExporter, which is already the exporter of @RecModel"
+            + " com.acme.Outer_Inner (a nested A.B and a top-level A_B both map to A_BExporter);"
+            + " rename one of the two models")
+        .inFile(nested).onLine(5);
+  }
+
+  @Test
   void manyModelsInOneRoundReportInSourceOrderAtTheirOwnModel() {
     JavaFileObject a = namedModel("ModelA", "valid");
     JavaFileObject b = namedModel("ModelB", "hb0");
