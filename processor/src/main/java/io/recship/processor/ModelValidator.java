@@ -1,5 +1,6 @@
 package io.recship.processor;
 
+import com.sun.source.util.Trees;
 import io.recship.annotations.DenseArch;
 import io.recship.annotations.ExportOutput;
 import io.recship.annotations.RecModel;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import javax.annotation.processing.Messager;
@@ -74,12 +76,35 @@ final class ModelValidator {
   private final Messager messager;
   private final ConfigChecker configs;
   private @Nullable List<String> missingRuntime;
+  /** This round's dense forwards, by dense type and model package: checked (and reported) once. */
+  private final Map<String, Optional<ModelDescriptor.Forward>> forwards = new HashMap<>();
+  /** Where a class's source is, if javac's tree API is there (not under every build tool). */
+  private final @Nullable Trees trees;
 
   ModelValidator(ProcessingEnvironment env, ConfigChecker configs) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.messager = env.getMessager();
     this.configs = configs;
+    this.trees = treesOf(env);
+  }
+
+  private static @Nullable Trees treesOf(ProcessingEnvironment env) {
+    try {
+      return Trees.instance(env);
+    } catch (IllegalArgumentException | LinkageError e) {
+      return null; // not javac's own environment: positions as the element gives them
+    }
+  }
+
+  /** Forgets the previous round's results: each round's types are new. */
+  void startRound() {
+    forwards.clear();
+  }
+
+  /** Whether javac can show a position in {@code element}: false for a class from a jar. */
+  private boolean hasSource(Element element) {
+    return trees == null || trees.getPath(element) != null;
   }
 
   /**
@@ -172,7 +197,12 @@ final class ModelValidator {
 
     ModelDescriptor.Forward forward = null;
     if (dense != null && typesKnown) {
-      forward = forward(model, denseMembers.get(0), dense.type(), report);
+      // two models over one dense class: its problems are reported once (for the first)
+      Element denseMember = denseMembers.get(0);
+      forward = forwards.computeIfAbsent(
+          dense.type() + " from " + elements.getPackageOf(model).getQualifiedName(),
+          key -> Optional.ofNullable(forward(model, denseMember, dense.type(), report)))
+          .orElse(null);
     }
     if (report.hasErrors() || sparse == null || dense == null || forward == null) {
       return Result.INVALID;
@@ -607,15 +637,23 @@ final class ModelValidator {
         Element owner = method.getEnclosingElement();
         names.add((owner.equals(dense) ? "" : owner.getSimpleName() + ".") + method.getSimpleName() + "()");
       }
+      String message = "[DENSE-OUT] dense type " + dense.getSimpleName() + " has "
+          + annotated.size() + " @ExportOutput methods " + names + "; exactly one forward is exported:"
+          + " keep @ExportOutput on the one online serving calls and remove it from the others";
+      if (!annotated.stream().allMatch(this::hasSource)) {
+        report.error(message, denseMember, mirror(denseMember, DenseArch.class), null);
+        return null;
+      }
       for (ExecutableElement method : annotated) {
-        report.error("[DENSE-OUT] dense type " + dense.getSimpleName() + " has "
-            + annotated.size() + " @ExportOutput methods " + names + "; exactly one forward is exported:"
-            + " keep @ExportOutput on the one online serving calls and remove it from the others",
-            method, mirror(method, ExportOutput.class), null);
+        report.error(message, method, mirror(method, ExportOutput.class), null);
       }
       return null;
     }
     ExecutableElement method = annotated.get(0);
+    if (!hasSource(method)) {
+      // from a jar: javac has no line to show in it, so say it at the model's @DenseArch
+      report = report.relocatedTo(denseMember, mirror(denseMember, DenseArch.class));
+    }
     // parameter and return types as seen from the dense type (a generic base class's T resolved)
     ExecutableType signature = (ExecutableType) types.asMemberOf(denseDeclared, method);
     AnnotationMirror exportOutput = mirror(method, ExportOutput.class);

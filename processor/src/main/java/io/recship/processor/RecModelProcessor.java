@@ -87,6 +87,7 @@ public final class RecModelProcessor extends AbstractProcessor {
   private void process(List<TypeElement> models, boolean lastRound) {
     ModelValidator validator = validator();
     ExporterWriter writer = writer();
+    validator.startRound();
     Elements elements = processingEnv.getElementUtils();
     try (Worker worker = new Worker()) {
       for (TypeElement model : models) {

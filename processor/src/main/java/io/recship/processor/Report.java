@@ -13,14 +13,33 @@ import org.jspecify.annotations.Nullable;
  */
 final class Report {
   private final Messager messager;
+  private final @Nullable Report parent;
+  private final @Nullable Element fixedElement;
+  private final @Nullable AnnotationMirror fixedAnnotation;
   private boolean errors;
 
   Report(Messager messager) {
+    this(messager, null, null, null);
+  }
+
+  private Report(Messager messager, @Nullable Report parent, @Nullable Element fixedElement,
+      @Nullable AnnotationMirror fixedAnnotation) {
     this.messager = messager;
+    this.parent = parent;
+    this.fixedElement = fixedElement;
+    this.fixedAnnotation = fixedAnnotation;
+  }
+
+  /**
+   * This report, with every message placed at {@code element} and {@code annotation} instead:
+   * for problems of a class without source (from a jar), which javac could show nowhere.
+   */
+  Report relocatedTo(Element element, @Nullable AnnotationMirror annotation) {
+    return new Report(messager, this, element, annotation);
   }
 
   boolean hasErrors() {
-    return errors;
+    return parent != null ? parent.hasErrors() : errors;
   }
 
   void error(String message, Element element) {
@@ -43,6 +62,14 @@ final class Report {
       @Nullable AnnotationValue value) {
     if (kind == Diagnostic.Kind.ERROR) {
       errors = true;
+      if (parent != null) {
+        parent.errors = true;
+      }
+    }
+    if (fixedElement != null) {
+      element = fixedElement;
+      annotation = fixedAnnotation;
+      value = null;
     }
     if (annotation == null) {
       messager.printMessage(kind, message, element);

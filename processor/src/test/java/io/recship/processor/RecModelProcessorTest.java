@@ -622,6 +622,56 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void twoModelsOverOneBadDenseClassGetItsErrorOnce() {
+    JavaFileObject dense = dense(
+        "  @ExportOutput({\"ctr\", \"cvr\"})",
+        "  public Tensor forward(Blocks in) {",
+        "    return in.get(\"user\");",
+        "  }");
+    Compilation compilation = compile(namedModel("ModelA", "valid"), namedModel("ModelB", "valid"),
+        dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@ExportOutput has 2 names [ctr, cvr] but the dense"
+        + " output has 1 tensor").inFile(dense).onLine(FIRST_DENSE_LINE);
+  }
+
+  @Test
+  void forwardOfADenseClassFromAJarIsReportedAtTheDenseArch(@TempDir Path jar) throws IOException {
+    // Before: the error had no file and no line (javac has no source for the class)
+    JavaFileObject dense = dense(
+        "  @ExportOutput({\"ctr\", \"cvr\"})",
+        "  public Tensor forward(Blocks in) {",
+        "    return in.get(\"user\");",
+        "  }");
+    Compilation library = com.google.testing.compile.Compiler.javac().compile(dense);
+    assertThat(library).succeeded();
+    for (JavaFileObject file : library.generatedFiles()) {
+      if (file.getKind() == JavaFileObject.Kind.CLASS) {
+        Path target = jar.resolve(file.getName().replaceFirst("^.*?/com/", "com/"));
+        Files.createDirectories(target.getParent());
+        try (InputStream in = file.openInputStream()) {
+          Files.write(target, in.readAllBytes());
+        }
+      }
+    }
+    List<java.io.File> classpath = new java.util.ArrayList<>();
+    classpath.add(jar.toFile());
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      classpath.add(new java.io.File(entry));
+    }
+    JavaFileObject model = validModel();
+    Compilation compilation = Fixtures.compiler().withClasspath(classpath).compile(model);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[OUT-NAMES] dense model 'CtrDense': forward:"
+            + " @ExportOutput has 2 names [ctr, cvr] but the dense output has 1 tensor")
+        .inFile(model).onLine(FIRST_MEMBER_LINE + 1);
+  }
+
+  @Test
   void twoExportOutputMethodsAreEachReportedNamingBothAndTheFix() {
     JavaFileObject dense = dense(
         "  @ExportOutput(\"score\") public Tensor forward(Blocks in) {",
