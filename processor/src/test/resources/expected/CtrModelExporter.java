@@ -3,6 +3,7 @@ package com.acme;
 import io.recship.export.DeclaredConfig;
 import io.recship.export.DenseForward;
 import io.recship.export.ExportPlan;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -36,6 +37,7 @@ import org.jspecify.annotations.NullMarked;
     comments = "from @RecModel on com.acme.CtrModel"
 )
 @NullMarked
+@SuppressWarnings({"deprecation", "removal", "rawtypes"})
 public final class CtrModelExporter {
   /**
    * The fg.json resource named by {@code @RecModel(fg)}.
@@ -72,6 +74,16 @@ public final class CtrModelExporter {
    */
   public static final List<String> OUTPUT_NAMES = List.of(OUTPUT_CTR, OUTPUT_CVR);
 
+  /**
+   * What {@code @RecModel} declares, as the export checks it;
+   * {@code CONFIG.featureGenerator()} loads the FG and MC the model must be built from.
+   */
+  public static final DeclaredConfig CONFIG = new DeclaredConfig(CtrModel.class, "CtrModelExporter",
+      FG_RESOURCE, MC_RESOURCE, TARGET, LOWER_CASE);
+
+  /**
+   * Not instantiated: the exporter is its static members.
+   */
   private CtrModelExporter() {
   }
 
@@ -80,16 +92,18 @@ public final class CtrModelExporter {
    * arch, the dense net, its forward, {@link #OUTPUT_NAMES} and the declared configs filled in.
    * Set {@code dataset}, {@code ckptDir} and {@code exportDir}, then call
    * {@link ExportPlan.Builder#export()}; it names any of them that is missing.
+   *
+   * @param model the model to export, as trained (its archs are read directly)
+   * @return the plan builder; set the RecIS parameters, then call {@code export()}
    */
   public static ExportPlan.Builder builder(CtrModel model) {
     Objects.requireNonNull(model, "model");
     CtrDense dense = model.dense;
     DenseForward forward = blocks -> {
       CtrDense.CtrCvr out = dense.forward(blocks);
-      return List.of(out.ctr(), out.cvr());
+      return Arrays.asList(out.ctr(), out.cvr());
     };
     return ExportPlan.builder("com.acme.CtrModel", model.sparse, dense, forward, OUTPUT_NAMES)
-        .declaredConfig(new DeclaredConfig(CtrModel.class, "CtrModelExporter",
-            FG_RESOURCE, MC_RESOURCE, TARGET, LOWER_CASE));
+        .declaredConfig(CONFIG);
   }
 }

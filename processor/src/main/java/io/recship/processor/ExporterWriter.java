@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,8 @@ final class ExporterWriter {
   static final String DECLARED_CONFIG = EXPORT_PACKAGE + ".DeclaredConfig";
   static final String GENERATED = "javax.annotation.processing.Generated";
   static final String NULL_MARKED = "org.jspecify.annotations.NullMarked";
+  /** The generated constant holding the {@code DeclaredConfig}. */
+  static final String CONFIG_CONSTANT = "CONFIG";
 
   /**
    * Everything the exporter's source says, as plain values and JavaPoet names (immutable, no
@@ -193,6 +196,11 @@ final class ExporterWriter {
     if (source.nullMarked()) {
       type.addAnnotation(ClassName.bestGuess(NULL_MARKED));
     }
+    // The exporter uses what the model declares; a deprecated model, arch or forward, or a raw
+    // arch type, is the user's to see in their own source, not as warnings in generated code.
+    type.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+        .addMember("value", "{$S, $S, $S}", "deprecation", "removal", "rawtypes")
+        .build());
 
     type.addField(constant(String.class, "FG_RESOURCE",
         "The fg.json resource named by {@code @RecModel(fg)}.", "$S", source.fgResource()));
@@ -217,8 +225,20 @@ final class ExporterWriter {
         .addJavadoc("The {@code @ExportOutput} names, in output order.\n")
         .initializer("$T.of($L)", list, CodeBlock.join(constants, ", "))
         .build());
+    ClassName declaredConfig = ClassName.bestGuess(DECLARED_CONFIG);
+    type.addField(FieldSpec.builder(declaredConfig, CONFIG_CONSTANT,
+            Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("What {@code @RecModel} declares, as the export checks it;\n"
+            + "{@code $N.featureGenerator()} loads the FG and MC the model must be built from.\n",
+            CONFIG_CONSTANT)
+        .initializer("new $T($T.class, $S,\n$>$>FG_RESOURCE, MC_RESOURCE, TARGET, LOWER_CASE)$<$<",
+            declaredConfig, modelName, exporter.simpleName())
+        .build());
 
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    type.addMethod(MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Not instantiated: the exporter is its static members.\n")
+        .build());
     type.addMethod(builderMethod(source, plan));
     return type.build();
   }
@@ -260,30 +280,28 @@ final class ExporterWriter {
   }
 
   private static MethodSpec builderMethod(Source source, ClassName plan) {
-    ClassName list = ClassName.get(List.class);
     ClassName denseForward = ClassName.bestGuess(DENSE_FORWARD);
     CodeBlock.Builder body = CodeBlock.builder()
         .addStatement("$T.requireNonNull(model, $S)", Objects.class, "model")
         .addStatement("$L dense = model.$L", source.denseType(), source.denseAccess());
     String input = source.takesMap() ? "blocks.asMap()" : "blocks";
+    // not List.of: a null output must reach the export's check, which names the output
     if (source.outputType() == null) {
-      body.addStatement("$T forward = blocks -> $T.of(dense.$N($L))",
-          denseForward, list, source.forwardMethod(), input);
+      body.addStatement("$T forward = blocks -> $T.singletonList(dense.$N($L))",
+          denseForward, Collections.class, source.forwardMethod(), input);
     } else {
       List<CodeBlock> outs = source.componentAccessors().stream()
           .map(a -> CodeBlock.of("out.$N()", a))
           .toList();
       body.add("$T forward = blocks -> {\n$>", denseForward)
           .addStatement("$L out = dense.$N($L)", source.outputType(), source.forwardMethod(), input)
-          .addStatement("return $T.of($L)", list, CodeBlock.join(outs, ", "))
+          .addStatement("return $T.asList($L)", Arrays.class, CodeBlock.join(outs, ", "))
           .add("$<};\n");
     }
     body.add("return $T.builder($S, model.$L, dense, forward, $N)\n$>$>",
             plan, source.model().canonicalName(), source.sparseAccess(),
             ModelDescriptor.OUTPUT_NAMES_CONSTANT)
-        .add(".declaredConfig(new $T($T.class, $S,\n$>$>FG_RESOURCE, MC_RESOURCE, TARGET,"
-            + " LOWER_CASE));\n$<$<$<$<",
-            ClassName.bestGuess(DECLARED_CONFIG), source.model(), source.exporter().simpleName());
+        .add(".declaredConfig($N);\n$<$<", CONFIG_CONSTANT);
 
     return MethodSpec.methodBuilder("builder")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -292,6 +310,8 @@ final class ExporterWriter {
             + "Set {@code dataset}, {@code ckptDir} and {@code exportDir}, then call\n"
             + "{@link $T.Builder#export()}; it names any of them that is missing.\n",
             ModelDescriptor.OUTPUT_NAMES_CONSTANT, plan)
+        .addJavadoc("\n@param model the model to export, as trained (its archs are read directly)\n"
+            + "@return the plan builder; set the RecIS parameters, then call {@code export()}\n")
         .addParameter(source.modelParameter(), "model")
         .returns(plan.nestedClass("Builder"))
         .addCode(body.build())

@@ -114,7 +114,7 @@ class ModelShapesTest {
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
         .contains("CtrDense.Pair<Tensor> out = dense.forward(blocks);",
-            "return List.of(out.ctr(), out.cvr());");
+            "return Arrays.asList(out.ctr(), out.cvr());");
   }
 
   @Test
@@ -141,7 +141,7 @@ class ModelShapesTest {
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
         .contains("CtrCvr out = dense.forward(blocks);",
-            "return List.of(out.component1(), out.component2());");
+            "return Arrays.asList(out.component1(), out.component2());");
   }
 
   @Test
@@ -390,7 +390,7 @@ class ModelShapesTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
-        .contains("DenseForward forward = blocks -> List.of(dense.forward(blocks));");
+        .contains("DenseForward forward = blocks -> Collections.singletonList(dense.forward(blocks));");
   }
 
   // ------------------------------------------------------------------ checked exceptions

@@ -3,9 +3,7 @@ package io.recship.examples.ctr;
 import io.recship.annotations.DenseArch;
 import io.recship.annotations.RecModel;
 import io.recship.annotations.SparseArch;
-import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
-import io.recship.fg.FgOptions;
 import io.recship.sparse.SparseModel;
 
 /**
@@ -32,11 +30,7 @@ public final class CtrModel implements AutoCloseable {
 
   /** The FG and MC that {@code @RecModel} names, read from the classpath as it declares them. */
   public static FeatureGenerator featureGenerator() {
-    ClassLoader loader = CtrModel.class.getClassLoader();
-    return FeatureGenerator.load(
-        ConfigSource.resource(loader, CtrModelExporter.FG_RESOURCE),
-        ConfigSource.resource(loader, CtrModelExporter.MC_RESOURCE),
-        FgOptions.DEFAULT.withLowerCase(CtrModelExporter.LOWER_CASE)); // as @RecModel(lowerCase) says
+    return CtrModelExporter.CONFIG.featureGenerator();
   }
 
   public SparseModel sparse() {

@@ -32,6 +32,8 @@ class CtrModelExporterTest {
         assertThat(CtrModelExporter.MC_RESOURCE).isEqualTo("ctr/mc.json")
         assertThat(CtrModelExporter.TARGET).isEqualTo("RTP_MAIN_SEARCH")
         assertThat(CtrModelExporter.LOWER_CASE).isFalse()
+        assertThat(CtrModelExporter.CONFIG.featureGenerator().features().map { it.name() })
+            .isEqualTo(fg.features().map { it.name() })
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.recship.data.Batch
 import io.recship.data.Dataset
 import io.recship.data.Schema
 import io.recship.data.SyntheticCtr
-import io.recship.fg.FeatureGenerator
 import io.recship.serving.ExportedModel
 import io.recship.tensor.TensorScope
 import io.recship.train.Trainer
@@ -22,12 +21,10 @@ class FullExportTest {
     @TempDir
     lateinit var tmp: Path
 
-    private fun resource(name: String): Path =
-        Path.of(requireNotNull(javaClass.getResource("/$name")) { "missing test resource $name" }.toURI())
 
     @Test
     fun `exported model scores what the trained model computes`() {
-        val fg = FeatureGenerator.load(resource("ctr/fg.json"), resource("ctr/mc.json"))
+        val fg = CtrModelExporter.CONFIG.featureGenerator()
         // SyntheticCtr's samples carry user_id, age, item_id and price (and more, unused here).
         val schema = Schema.fromFg(fg).withLabels(SyntheticCtr.LABEL)
         val data = SyntheticCtr.of(11)

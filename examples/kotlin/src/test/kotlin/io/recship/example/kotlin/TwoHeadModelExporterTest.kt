@@ -4,7 +4,6 @@ import io.recship.data.Batch
 import io.recship.data.Dataset
 import io.recship.data.Schema
 import io.recship.data.SyntheticCtr
-import io.recship.fg.FeatureGenerator
 import io.recship.tensor.TensorScope
 import org.assertj.core.api.Assertions.assertThat
 import org.junit.jupiter.api.Test
@@ -15,10 +14,8 @@ class TwoHeadModelExporterTest {
     @TempDir
     lateinit var tmp: Path
 
-    private fun resource(name: String): Path =
-        Path.of(requireNotNull(javaClass.getResource("/$name")) { "missing test resource $name" }.toURI())
 
-    private val fg = FeatureGenerator.load(resource("ctr/fg.json"), resource("ctr/mc.json"))
+    private val fg = TwoHeadModelExporter.CONFIG.featureGenerator()
 
     @Test
     fun `a data class of two tensors exports two named outputs in component order`() {
