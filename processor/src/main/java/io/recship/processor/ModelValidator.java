@@ -705,6 +705,10 @@ final class ModelValidator {
     // class's properties; checked against the @ExportOutput names
     List<String> componentNames = List.of();
     int arity = -1;
+    // outputs the source lets be null (Kotlin's Tensor?, a @Nullable in Java): by position, what
+    // says so; the whole output if the forward's return is nullable
+    Map<Integer, String> nullable = new LinkedHashMap<>();
+    boolean nullableReturn = isNullable(method, method.getReturnType());
     if (types.isSameType(returned, tensor)) {
       arity = 1;
     } else if (returned.getKind() == TypeKind.DECLARED
@@ -726,6 +730,9 @@ final class ModelValidator {
             (DeclaredType) returned, component)).getReturnType();
         if (!types.isSameType(componentType, tensor)) {
           notTensors.add(component.getSimpleName() + (record ? "" : "()") + " (" + componentType + ")");
+        }
+        if (isNullableComponent(outputType, component)) {
+          nullable.put(accessors.size(), component.getSimpleName() + (record ? "" : "()"));
         }
         accessors.add(component.getSimpleName().toString());
       }
@@ -761,8 +768,78 @@ final class ModelValidator {
       }
     }
     ok &= checkOutputNames(names, arity, componentNames, method, exportOutput, where, report);
+    if (arity > 0 && (nullableReturn || !nullable.isEmpty())) {
+      reportNullable(nullableReturn, nullable, arity, names, returned, method, where, report);
+      ok = false;
+    }
     return ok ? new ModelDescriptor.Forward(method.getSimpleName().toString(), takesMap,
         recordType, List.copyOf(accessors), names) : null;
+  }
+
+  /**
+   * DENSE-OUT for outputs the source lets be null: kapt marks a Kotlin {@code Tensor?} with
+   * {@code @org.jetbrains.annotations.Nullable}, which the runtime would only meet as a null at
+   * export time. One error at the forward, naming each such output.
+   */
+  private static void reportNullable(boolean nullableReturn, Map<Integer, String> nullable,
+      int arity, List<String> names, TypeMirror returned, ExecutableElement method, String where,
+      Report report) {
+    String type = returned instanceof DeclaredType declared
+        ? declared.asElement().getSimpleName().toString() : returned.toString();
+    String fix = "; an exported graph returns every output on every call: declare it " + type
+        + ", not " + type + "? (in Java, drop the @Nullable)";
+    if (nullableReturn) {
+      List<String> all = new ArrayList<>();
+      for (int i = 0; i < arity; i++) {
+        all.add(outputName(i, names, null));
+      }
+      report.error("[DENSE-OUT] " + where + " returns a @Nullable " + type + ", so "
+          + (arity == 1 ? "output " : "outputs ") + String.join(", ", all) + " may be null"
+          + fix, method);
+    }
+    if (nullable.isEmpty()) {
+      return;
+    }
+    List<String> each = new ArrayList<>();
+    nullable.forEach((i, component) -> each.add(outputName(i, names, component)));
+    report.error("[DENSE-OUT] " + where + ": " + (each.size() == 1 ? "output " : "outputs ")
+        + String.join(", ", each) + (each.size() == 1 ? " is" : " are") + " @Nullable in " + type
+        + ", so " + (each.size() == 1 ? "it" : "each") + " may be null; an exported graph returns"
+        + " every output on every call: declare " + (each.size() == 1 ? "it" : "each")
+        + " Tensor, not Tensor? (in Java, drop the @Nullable)", method);
+  }
+
+  /** {@code 'share' (component2())}: output {@code i} by its @ExportOutput name, if it has one. */
+  private static String outputName(int i, List<String> names, @Nullable String component) {
+    String name = i < names.size() ? "'" + names.get(i) + "'" : "#" + (i + 1);
+    return component == null ? name : name + " (" + component + ")";
+  }
+
+  /**
+   * Whether {@code element} or {@code type} carries an annotation named {@code Nullable}, from
+   * any package: JetBrains' (which kapt writes for Kotlin's {@code T?}), JSpecify's, javax's,
+   * AndroidX's, the Checker Framework's. Type-use ones sit on the type, the others on the element.
+   */
+  private static boolean isNullable(Element element, TypeMirror type) {
+    return hasNullable(element.getAnnotationMirrors()) || hasNullable(type.getAnnotationMirrors());
+  }
+
+  private static boolean hasNullable(List<? extends AnnotationMirror> annotations) {
+    return annotations.stream().anyMatch(a ->
+        a.getAnnotationType().asElement().getSimpleName().contentEquals("Nullable"));
+  }
+
+  /**
+   * A nullable output component: its accessor (a record's, or a data class's componentN(), which
+   * kapt marks like the property) or, for a record, the component as declared.
+   */
+  private static boolean isNullableComponent(TypeElement outputType, ExecutableElement accessor) {
+    if (isNullable(accessor, accessor.getReturnType())) {
+      return true;
+    }
+    return ElementFilter.recordComponentsIn(outputType.getEnclosedElements()).stream()
+        .anyMatch(c -> c.getSimpleName().equals(accessor.getSimpleName())
+            && isNullable(c, c.asType()));
   }
 
   /**

@@ -203,6 +203,108 @@ class ModelShapesTest {
         + " be a Tensor").inFile(dense).onLine(line(4));
   }
 
+  // ------------------------------------------------------------------ nullable outputs
+
+  /** kapt writes JetBrains' annotations for Kotlin nullability; stand-ins for them here. */
+  private static final JavaFileObject JETBRAINS_NULLABLE = JavaFileObjects.forSourceString(
+      "org.jetbrains.annotations.Nullable",
+      "package org.jetbrains.annotations; public @interface Nullable {}");
+  private static final JavaFileObject JETBRAINS_NOT_NULL = JavaFileObjects.forSourceString(
+      "org.jetbrains.annotations.NotNull",
+      "package org.jetbrains.annotations; public @interface NotNull {}");
+
+  @Test
+  void kotlinDataClassOutputWithANullableComponentIsRejectedAtTheForwardNamingTheOutput() {
+    // kapt's stub of `data class Pair2(val click: Tensor, val share: Tensor?)`
+    JavaFileObject pair = source("com.acme.Pair2",
+        "public final class Pair2 {",
+        "  @org.jetbrains.annotations.NotNull private final Tensor click;",
+        "  @org.jetbrains.annotations.Nullable private final Tensor share;",
+        "  public Pair2(@org.jetbrains.annotations.NotNull Tensor click,",
+        "      @org.jetbrains.annotations.Nullable Tensor share) {",
+        "    this.click = click; this.share = share;",
+        "  }",
+        "  @org.jetbrains.annotations.NotNull public final Tensor getClick() { return click; }",
+        "  @org.jetbrains.annotations.Nullable public final Tensor getShare() { return share; }",
+        "  @org.jetbrains.annotations.NotNull public final Tensor component1() { return click; }",
+        "  @org.jetbrains.annotations.Nullable public final Tensor component2() { return share; }",
+        "}");
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "public final class CtrDense extends Module {",
+        "  @ExportOutput({\"click\", \"share\"})",
+        "  @org.jetbrains.annotations.NotNull",
+        "  public final Pair2 forward(@org.jetbrains.annotations.NotNull Blocks in) {",
+        "    return new Pair2(in.get(\"user\"), null);",
+        "  }",
+        "}");
+    Compilation compilation =
+        compile(pair, dense, validModel(), JETBRAINS_NULLABLE, JETBRAINS_NOT_NULL);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[DENSE-OUT] dense model 'CtrDense': forward: output"
+            + " 'share' (component2()) is @Nullable in Pair2, so it may be null; an exported graph"
+            + " returns every output on every call: declare it Tensor, not Tensor?")
+        .inFile(dense).onLine(line(4));
+  }
+
+  @Test
+  void kotlinForwardDeclaredToReturnANullableTensorIsRejectedAtTheForward() {
+    // kapt's stub of `@ExportOutput("score") fun forward(blocks: Blocks): Tensor?`
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "public final class CtrDense extends Module {",
+        "  @ExportOutput(\"score\")",
+        "  @org.jetbrains.annotations.Nullable",
+        "  public final Tensor forward(@org.jetbrains.annotations.NotNull Blocks blocks) {",
+        "    return blocks.get(\"user\");",
+        "  }",
+        "}");
+    Compilation compilation =
+        compile(dense, validModel(), JETBRAINS_NULLABLE, JETBRAINS_NOT_NULL);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[DENSE-OUT] dense model 'CtrDense': forward"
+            + " returns a @Nullable Tensor, so output 'score' may be null; an exported graph"
+            + " returns every output on every call: declare it Tensor, not Tensor?")
+        .inFile(dense).onLine(line(4));
+  }
+
+  @Test
+  void typeUseNullableOnTheForwardsReturnTypeIsRejected() {
+    // JSpecify's @Nullable is TYPE_USE only: javac puts it on the return type, not the method
+    JavaFileObject typeUse = source("com.acme.CtrDense",
+        "public final class CtrDense extends Module {",
+        "  @ExportOutput(\"score\")",
+        "  public io.recship.tensor.@org.jspecify.annotations.Nullable Tensor forward(Blocks in) {",
+        "    return in.get(\"user\");",
+        "  }",
+        "}");
+    Compilation compilation = compile(typeUse, validModel());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("forward returns a @Nullable Tensor, so output"
+        + " 'score' may be null").inFile(typeUse).onLine(line(3));
+  }
+
+  @Test
+  void recordOutputWithANullableComponentIsRejectedAtTheForward() {
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "import org.jspecify.annotations.Nullable;",
+        "public final class CtrDense extends Module {",
+        "  public record Out(Tensor ctr, @Nullable Tensor cvr) {}",
+        "  @ExportOutput({\"ctr\", \"cvr\"})",
+        "  public Out forward(Blocks in) { return new Out(in.get(\"user\"), null); }",
+        "}");
+    Compilation compilation = compile(dense, validModel());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("output 'cvr' (cvr) is @Nullable in Out, so it"
+        + " may be null").inFile(dense).onLine(line(5));
+  }
+
   @Test
   void denseArchDeclaredAsModuleAsksForTheConcreteClass() {
     JavaFileObject model = source("com.acme.CtrModel",
