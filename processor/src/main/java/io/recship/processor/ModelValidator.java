@@ -189,10 +189,17 @@ final class ModelValidator {
       return Result.INVALID; // its archs' access follows from the model's: one error says it all
     }
 
-    ModelDescriptor.Member sparse =
-        arch(model, SparseArch.class, sparseMembers, typesKnown ? SPARSE_MODEL : null, report);
-    ModelDescriptor.Member dense =
-        arch(model, DenseArch.class, denseMembers, typesKnown ? MODULE : null, report);
+    // A Kotlin object's properties are static fields behind instance getters: one error says it,
+    // and its archs are then checked through those getters as a class's would be
+    boolean kotlinObject = isKotlinObject(model);
+    if (kotlinObject) {
+      report.error("[EXP-ARGS] " + model.getSimpleName() + " is a Kotlin object; make it a class"
+          + " (the exporter reads the archs of the model instance you pass)", model, recModel, null);
+    }
+    ModelDescriptor.Member sparse = arch(model, SparseArch.class, sparseMembers,
+        typesKnown ? SPARSE_MODEL : null, kotlinObject, report);
+    ModelDescriptor.Member dense = arch(model, DenseArch.class, denseMembers,
+        typesKnown ? MODULE : null, kotlinObject, report);
     checkSplitSeq(sparseMembers, report);
 
     ModelDescriptor.Forward forward = null;
@@ -406,6 +413,7 @@ final class ModelValidator {
       Class<? extends Annotation> annotation,
       List<Element> members,
       @Nullable String requiredType,
+      boolean kotlinObject,
       Report report) {
     String annotationName = "@" + annotation.getSimpleName();
     String exporter = ModelDescriptor.exporterName(model);
@@ -437,7 +445,7 @@ final class ModelValidator {
         + member.getSimpleName() + "' of " + model.getSimpleName() + (inherited
             ? " (inherited from " + ((TypeElement) member.getEnclosingElement()).getQualifiedName()
                 + ")" : "");
-    if (member.getModifiers().contains(Modifier.STATIC)) {
+    if (member.getModifiers().contains(Modifier.STATIC) && !kotlinObject) {
       report.error("[EXP-ARGS] " + what + " is static; it must belong to the model instance",
           at, atMirror, null);
       return null;
@@ -879,6 +887,22 @@ final class ModelValidator {
         .map(p -> p.getSimpleName().toString())
         .toList();
     return names.stream().allMatch(n -> n.matches("arg\\d+")) ? List.of() : names;
+  }
+
+  /**
+   * A Kotlin {@code object}: kapt's stub is a class with {@code public static final X INSTANCE},
+   * only private constructors, and its properties' backing fields static.
+   */
+  private boolean isKotlinObject(TypeElement type) {
+    if (!isKotlin(type) || type.getKind() != ElementKind.CLASS) {
+      return false;
+    }
+    boolean instance = ElementFilter.fieldsIn(type.getEnclosedElements()).stream().anyMatch(f ->
+        f.getSimpleName().contentEquals("INSTANCE")
+            && f.getModifiers().containsAll(List.of(Modifier.STATIC, Modifier.FINAL))
+            && types.isSameType(types.erasure(f.asType()), types.erasure(type.asType())));
+    return instance && ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
+        .allMatch(c -> c.getModifiers().contains(Modifier.PRIVATE));
   }
 
   /** Compiled from Kotlin (kapt's stubs keep the class's {@code @kotlin.Metadata}). */

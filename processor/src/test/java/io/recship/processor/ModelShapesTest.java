@@ -374,17 +374,68 @@ class ModelShapesTest {
         + " parameter; make Inner package-private or public").inFile(models).onLine(line(3));
   }
 
+  /** kapt's stubs keep @kotlin.Metadata on each class; a stand-in for it. */
+  private static final JavaFileObject KOTLIN_METADATA = JavaFileObjects.forSourceString(
+      "kotlin.Metadata", "package kotlin; public @interface Metadata {}");
+
+  @Test
+  void kotlinObjectModelIsOneErrorAtTheModelNotOnePerStaticArch() {
+    // kapt's stub of `@RecModel object CtrModel { @SparseArch val sparse = ...; @DenseArch val dense = ... }`
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "@kotlin.Metadata",
+        "public final class CtrModel {",
+        "  @SparseArch private static final SparseModel sparse = null;",
+        "  @DenseArch private static final CtrDense dense = null;",
+        "  public static final CtrModel INSTANCE = null;",
+        "  private CtrModel() {}",
+        "  public final SparseModel getSparse() { return sparse; }",
+        "  public final CtrDense getDense() { return dense; }",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense(), KOTLIN_METADATA);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[EXP-ARGS] CtrModel is a Kotlin object; make it a"
+            + " class (the exporter reads the archs of the model instance you pass)")
+        .inFile(model).onLine(line(1));
+  }
+
+  @Test
+  void kotlinObjectModelStillHasItsDenseForwardChecked() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "@kotlin.Metadata",
+        "public final class CtrModel {",
+        "  @SparseArch private static final SparseModel sparse = null;",
+        "  @DenseArch private static final CtrDense dense = null;",
+        "  public static final CtrModel INSTANCE = null;",
+        "  private CtrModel() {}",
+        "  public final SparseModel getSparse() { return sparse; }",
+        "  public final CtrDense getDense() { return dense; }",
+        "}");
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "public final class CtrDense extends Module {",
+        "  @ExportOutput(\"score\")",
+        "  public Tensor forward(Tensor user, Tensor item) { return user; }",
+        "}");
+    Compilation compilation = compile(model, dense, KOTLIN_METADATA);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(2);
+    assertThat(compilation).hadErrorContaining("is a Kotlin object").inFile(model);
+    assertThat(compilation).hadErrorContaining("forward must take a single Blocks")
+        .inFile(dense).onLine(line(3));
+  }
+
   @Test
   void aKotlinDenseClassWithoutExportOutputGetsTheHintInKotlin() {
-    // kapt's stub keeps @kotlin.Metadata on the class; a stand-in for it here
-    JavaFileObject metadata = JavaFileObjects.forSourceString("kotlin.Metadata",
-        "package kotlin; public @interface Metadata {}");
     JavaFileObject dense = source("com.acme.CtrDense",
         "@kotlin.Metadata",
         "public final class CtrDense extends Module {",
         "  public final Tensor forward(Blocks blocks) { return blocks.get(\"user\"); }",
         "}");
-    Compilation compilation = compile(validModel(), dense, metadata);
+    Compilation compilation = compile(validModel(), dense, KOTLIN_METADATA);
 
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorContaining("has no @ExportOutput method; annotate its forward"
