@@ -690,7 +690,9 @@ final class ModelValidator {
     TypeElement blocks = elements.getTypeElement(BLOCKS);
     if (method.getParameters().size() != 1) {
       report.error("[DENSE-IN] " + where + " must take a single Blocks (or Map<String, Tensor>)"
-          + " of mc blocks; it takes " + method.getParameters().size() + " parameters", method);
+          + " of mc blocks; it takes " + method.getParameters().size() + " parameters"
+          + (isKotlin((TypeElement) method.getEnclosingElement())
+              ? " (a Kotlin default argument is still a parameter)" : ""), method);
       ok = false;
     } else {
       TypeMirror param = signature.getParameterTypes().get(0);

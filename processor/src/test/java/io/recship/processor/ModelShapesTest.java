@@ -429,6 +429,25 @@ class ModelShapesTest {
   }
 
   @Test
+  void kotlinForwardWithADefaultArgumentIsToldThatItIsStillAParameter() {
+    // kapt's stub of `@ExportOutput("score") fun forward(blocks: Blocks, train: Boolean = false)`
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "@kotlin.Metadata",
+        "public final class CtrDense extends Module {",
+        "  @ExportOutput(\"score\")",
+        "  public final Tensor forward(Blocks blocks, boolean train) { return blocks.get(\"user\"); }",
+        "}");
+    Compilation compilation = compile(validModel(), dense, KOTLIN_METADATA);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[DENSE-IN] dense model 'CtrDense': forward must"
+            + " take a single Blocks (or Map<String, Tensor>) of mc blocks; it takes 2 parameters"
+            + " (a Kotlin default argument is still a parameter)")
+        .inFile(dense).onLine(line(4));
+  }
+
+  @Test
   void aKotlinDenseClassWithoutExportOutputGetsTheHintInKotlin() {
     JavaFileObject dense = source("com.acme.CtrDense",
         "@kotlin.Metadata",
