@@ -47,6 +47,14 @@ final class ConfigChecker {
   }
 
   /**
+   * A source of this compile, to tell whether javac has a source path: see {@link
+   * ConfigResources#probeSourcePath}.
+   */
+  void noteSource(String packageName, String fileName) {
+    resources.probeSourcePath(packageName, fileName);
+  }
+
+  /**
    * Finds the resources now and checks them on {@code worker}; {@link #check} later returns the
    * outcome. Call on javac's thread.
    */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,14 @@ final class ConfigResources {
   private final Filer filer;
   private final List<String> optionDirs;
   private final Map<String, Lookup> cache = new HashMap<>();
+  /**
+   * Whether javac has a source path: something was found through it. The Filer cannot tell an
+   * absent SOURCE_PATH (kapt, Gradle, javac without -sourcepath) from a file missing on it, and
+   * "SOURCE_PATH (not found)" in a message would send the user looking for a path there is not.
+   */
+  private boolean sourcePathSeen;
+  /** What {@link #probeSourcePath} already looked for. */
+  private final Set<String> probed = new HashSet<>();
 
   ConfigResources(Filer filer, Map<String, String> options) {
     this.filer = filer;
@@ -84,6 +93,32 @@ final class ConfigResources {
     this.optionDirs = List.copyOf(parsed);
   }
 
+  /**
+   * Looks for the folder of {@code packageName}, a package of this compile, on javac's source path
+   * (for the unnamed package, its source {@code fileName}). Finding it shows there is a source path
+   * (Maven passes src/main/java); call before {@link #find}, whose "not found" messages list the
+   * source path only then.
+   *
+   * <p>A folder, not the source file: a file manager may serve the compile's own sources for any
+   * input location (compile-testing's does), so finding the file would not show a source path.
+   */
+  void probeSourcePath(String packageName, String fileName) {
+    String relative = packageName.isEmpty() ? fileName : packageName.replace('.', '/');
+    if (sourcePathSeen || !probed.add(relative)) {
+      return;
+    }
+    try {
+      sourcePathSeen = filer.getResource(StandardLocation.SOURCE_PATH, "", relative) != null;
+    } catch (RuntimeException e) {
+      // javac's answer for a folder it found there: "directories not supported", wrapped in a
+      // ClientCodeException when the file manager is not javac's own (compile-testing, Gradle)
+      sourcePathSeen = e instanceof IllegalArgumentException
+          || e.getCause() instanceof IllegalArgumentException;
+    } catch (IOException e) {
+      // FileNotFoundException: no such folder there, or no source path at all
+    }
+  }
+
   Lookup find(String name) {
     return cache.computeIfAbsent(name, this::lookup);
   }
@@ -96,8 +131,13 @@ final class ConfigResources {
         List.of(StandardLocation.CLASS_OUTPUT, StandardLocation.SOURCE_PATH)) {
       FileObject file = resource(location, name);
       if (file == null) {
-        looked.add(location.getName() + " (not found)");
+        if (location != StandardLocation.SOURCE_PATH || sourcePathSeen) {
+          looked.add(location.getName() + " (not found)");
+        }
         continue;
+      }
+      if (location == StandardLocation.SOURCE_PATH) {
+        sourcePathSeen = true;
       }
       String where = location.getName() + " (" + describe(file.toUri()) + ")";
       byte[] content = read(file);

@@ -113,6 +113,7 @@ final class ModelValidator {
    * {@link #validate}.
    */
   void startConfigCheck(TypeElement model, Executor worker) {
+    noteSource(model);
     AnnotationMirror recModel = mirror(model, RecModel.class);
     Declared declared = recModel == null ? null : declared(recModel);
     if (declared == null || declared.fg().isBlank() || declared.mc().isBlank()) {
@@ -230,9 +231,20 @@ final class ModelValidator {
 
   // ---------------------------------------------------------------- fg / mc
 
+  /** Lets the config lookup see whether javac has a source path, through {@code model}'s source. */
+  private void noteSource(TypeElement model) {
+    Element topLevel = model;
+    while (topLevel.getEnclosingElement() instanceof TypeElement outer) {
+      topLevel = outer;
+    }
+    configs.noteSource(elements.getPackageOf(model).getQualifiedName().toString(),
+        topLevel.getSimpleName() + ".java");
+  }
+
   /** Checks the fg/mc resources; returns the number of advisory warnings. */
   private int checkConfig(
       TypeElement model, AnnotationMirror recModel, Declared declared, Report report) {
+    noteSource(model);
     AnnotationValue fgValue = value(recModel, "fg");
     AnnotationValue mcValue = value(recModel, "mc");
     boolean named = true;

@@ -341,9 +341,33 @@ class RecModelProcessorTest {
     assertThat(compilation).hadErrorContaining("@RecModel fg resource 'nowhere/fg.json' not found")
         .inFile(model).onLine(REC_MODEL_LINE);
     assertThat(compilation).hadErrorContaining("CLASS_OUTPUT");
-    assertThat(compilation).hadErrorContaining("SOURCE_PATH");
     assertThat(compilation).hadErrorContaining(
         "-Arecship.resources " + Fixtures.configDir().resolve("nowhere/fg.json"));
+  }
+
+  @Test
+  void missingFgResourceDoesNotListASourcePathJavacDoesNotHave() {
+    // no -sourcepath, as under kapt and Gradle: there is no SOURCE_PATH to look in
+    JavaFileObject model = model("fg = \"nowhere/fg.json\", mc = \"valid/mc.json\"", FIELDS);
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).hadErrorContaining("@RecModel fg resource 'nowhere/fg.json' not found");
+    assertThat(compilation.errors().get(0).getMessage(Locale.ROOT)).doesNotContain("SOURCE_PATH");
+  }
+
+  @Test
+  void missingFgResourceListsTheSourcePathWhenJavacHasOne(@TempDir Path sources)
+      throws IOException {
+    // as Maven passes -sourcepath src/main/java, which holds the model's package
+    JavaFileObject model = model("fg = \"nowhere/fg.json\", mc = \"valid/mc.json\"", FIELDS);
+    Files.createDirectories(sources.resolve("com/acme"));
+    Compilation compilation = Fixtures.compiler()
+        .withOptions("-Arecship.resources=" + Fixtures.configDir(), "-sourcepath", sources.toString())
+        .compile(model, twoOutputDense());
+
+    assertThat(compilation).hadErrorContaining("@RecModel fg resource 'nowhere/fg.json' not found");
+    assertThat(compilation.errors().get(0).getMessage(Locale.ROOT))
+        .contains("SOURCE_PATH (not found)");
   }
 
   @Test
