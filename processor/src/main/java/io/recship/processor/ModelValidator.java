@@ -162,8 +162,9 @@ final class ModelValidator {
     PackageElement pkg = elements.getPackageOf(model);
     String exporter = ModelDescriptor.exporterName(model);
     if (model.getKind() != ElementKind.CLASS && model.getKind() != ElementKind.RECORD) {
-      report.error("@RecModel goes on a class holding the sparse and dense archs, not on "
-          + kindWithArticle(model.getKind()), model, recModel, null);
+      report.error("[EXP-ARGS] @RecModel goes on a class holding the sparse and dense archs, not on "
+          + kindWithArticle(model.getKind()) + "; make " + model.getSimpleName() + " a final class"
+          + " with fields or getters", model, recModel, null);
     }
     boolean modelVisible = accessibleFrom(model, pkg);
     if (!modelVisible) {
@@ -989,7 +990,6 @@ final class ModelValidator {
       return false;
     }
     Map<String, String> byConstant = new HashMap<>();
-    byConstant.put(ModelDescriptor.OUTPUT_NAMES_CONSTANT, "(the list of all names)");
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       AnnotationValue at = i < each.size() ? each.get(i) : whole;
@@ -1000,6 +1000,13 @@ final class ModelValidator {
         continue;
       }
       String constant = ModelDescriptor.outputConstant(name);
+      if (constant.equals(ModelDescriptor.OUTPUT_NAMES_CONSTANT)) {
+        report.error("[OUT-NAMES] " + where + ": output name '" + name + "' is reserved (its"
+            + " constant would be " + constant + ", which the exporter keeps for the list of all"
+            + " output names); rename it", method, mirror, at);
+        ok = false;
+        continue;
+      }
       String clash = byConstant.putIfAbsent(constant, name);
       if (clash != null) {
         report.error("[OUT-NAMES] " + where + ": output name '" + name + "' is "

@@ -615,8 +615,26 @@ class ModelShapesTest {
     Compilation compilation = compile(model, twoOutputDense());
 
     assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("@RecModel goes on a class holding the sparse and"
-        + " dense archs, not on an interface").inFile(model).onLine(line(1));
+    assertThat(compilation).hadErrorContaining("[EXP-ARGS] @RecModel goes on a class holding the"
+            + " sparse and dense archs, not on an interface; make CtrModel a final class with"
+            + " fields or getters").inFile(model).onLine(line(1));
+  }
+
+  @Test
+  void recModelOnAnEnumNamesTheRuleAndTheFix() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "public enum CtrModel {",
+        "  INSTANCE;",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch CtrDense dense;",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[EXP-ARGS] @RecModel goes on a class holding the"
+            + " sparse and dense archs, not on an enum; make CtrModel a final class with fields or"
+            + " getters").inFile(model).onLine(line(1));
   }
 
   @Test

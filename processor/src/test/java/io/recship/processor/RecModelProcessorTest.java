@@ -610,6 +610,26 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void outputNamedNamesIsReservedForTheListOfAllNames() {
+    JavaFileObject dense = dense(
+        "  public record Heads(Tensor first, Tensor second) {}",
+        "  @ExportOutput({",
+        "      \"class\",",
+        "      \"names\"})",
+        "  public Heads forward(Blocks in) {",
+        "    return new Heads(in.get(\"user\"), in.get(\"item\"));",
+        "  }");
+    Compilation compilation = compile(validModel(), dense);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[OUT-NAMES] dense model 'CtrDense': forward: output"
+            + " name 'names' is reserved (its constant would be OUTPUT_NAMES, which the exporter"
+            + " keeps for the list of all output names); rename it")
+        .inFile(dense).onLine(FIRST_DENSE_LINE + 3);
+  }
+
+  @Test
   void rejectsDuplicateOutputNamesAtTheDuplicate() {
     JavaFileObject dense = dense(
         "  public record CtrCvr(Tensor ctr, Tensor cvr) {}",
