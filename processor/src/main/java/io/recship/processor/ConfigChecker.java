@@ -34,8 +34,14 @@ final class ConfigChecker {
 
   /**
    * One message to report, on the {@code fg} value if {@code onMc} is false, else on {@code mc}.
+   *
+   * @param missing the resource was not found
    */
-  record Problem(boolean error, boolean onMc, String message) {}
+  record Problem(boolean error, boolean onMc, String message, boolean missing) {
+    Problem(boolean error, boolean onMc, String message) {
+      this(error, onMc, message, false);
+    }
+  }
 
   private record Key(String fg, String mc, boolean lowerCase, Target target) {}
 
@@ -91,10 +97,10 @@ final class ConfigChecker {
     if (fgContent == null || mcContent == null) {
       List<Problem> missing = new ArrayList<>();
       if (fgContent == null) {
-        missing.add(new Problem(true, false, notFound("fg", key.fg(), fg)));
+        missing.add(new Problem(true, false, notFound("fg", key.fg(), fg), true));
       }
       if (mcContent == null) {
-        missing.add(new Problem(true, true, notFound("mc", key.mc(), mc)));
+        missing.add(new Problem(true, true, notFound("mc", key.mc(), mc), true));
       }
       return CompletableFuture.completedFuture(new Outcome(List.copyOf(placement), missing));
     }

@@ -280,8 +280,12 @@ final class ModelValidator {
     }
     int warnings = 0;
     for (ConfigChecker.Problem problem : outcome.problems()) {
+      String declaredName = problem.onMc() ? declared.mc() : declared.fg();
+      String message = problem.missing() && declaredName.startsWith("/")
+          ? problem.message() + "\n" + leadingSlash(problem.onMc() ? "mc" : "fg", declaredName)
+          : problem.message();
       report.print(problem.error() ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING,
-          problem.message(), model, recModel, problem.onMc() ? mcValue : fgValue);
+          message, model, recModel, problem.onMc() ? mcValue : fgValue);
       warnings += problem.error() ? 0 : 1;
     }
     return warnings;
@@ -301,6 +305,19 @@ final class ModelValidator {
     report.error("@RecModel " + which + " resource '" + name + "' " + why + "; name it as it lies"
         + " under src/main/resources, e.g. \"ctr/" + which + ".json\"", model, recModel, value);
     return null;
+  }
+
+  /**
+   * For a name with a leading '/' that was not found: most likely a file path ("/home/me/ctr/
+   * fg.json"), which a resource name is not. The part after {@code src/main/resources/} if the
+   * path has one.
+   */
+  private static String leadingSlash(String which, String name) {
+    String marker = "/src/main/resources/";
+    int at = name.lastIndexOf(marker);
+    String example = at >= 0 ? name.substring(at + marker.length()) : "ctr/" + which + ".json";
+    return "A leading '/' does not make '" + name + "' a file path: resources are classpath-relative,"
+        + " so name it as it lies under src/main/resources, e.g. \"" + example + "\"";
   }
 
   /** {@code ctr/fg.json -> ctr/mc.json}: where the mc usually lies. */

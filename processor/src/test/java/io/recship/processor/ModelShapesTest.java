@@ -638,6 +638,42 @@ class ModelShapesTest {
   }
 
   @Test
+  void absoluteFilePathAsAResourceNameIsToldResourcesAreClasspathRelative() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(fg = \"/home/me/shop/src/main/resources/ctr/fg.json\", mc = \"valid/mc.json\")",
+        "public class CtrModel {",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch CtrDense dense;",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("A leading '/' does not make"
+            + " '/home/me/shop/src/main/resources/ctr/fg.json' a file path: resources are"
+            + " classpath-relative, so name it as it lies under src/main/resources, e.g."
+            + " \"ctr/fg.json\"").inFile(model).onLine(line(1));
+  }
+
+  @Test
+  void missingResourceWithALeadingSlashSuggestsAClasspathRelativeName() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(fg = \"valid/fg.json\", mc = \"/x/y.json\")",
+        "public class CtrModel {",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch CtrDense dense;",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense());
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@RecModel mc resource 'x/y.json' not found");
+    assertThat(compilation).hadErrorContaining("A leading '/' does not make '/x/y.json' a file"
+        + " path: resources are classpath-relative, so name it as it lies under src/main/resources,"
+        + " e.g. \"ctr/mc.json\"").inFile(model).onLine(line(1));
+  }
+
+  @Test
   void resourceNameWithALeadingSlashIsLookedUpLikeTheRuntimeDoes() {
     Compilation compilation = compile(
         source("com.acme.CtrModel",
