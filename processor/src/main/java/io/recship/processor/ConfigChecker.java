@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the {@code fg} rule checker on the resources a {@code @RecModel} names.
@@ -94,6 +95,12 @@ final class ConfigChecker {
     if (mc.onSourcePathOnly()) {
       placement.add(new Problem(false, true, onSourcePathOnly("mc", key.mc(), mc)));
     }
+    if (startsWithBom(fgContent)) {
+      placement.add(new Problem(false, false, withBom("fg", key.fg())));
+    }
+    if (startsWithBom(mcContent)) {
+      placement.add(new Problem(false, true, withBom("mc", key.mc())));
+    }
     if (fgContent == null || mcContent == null) {
       List<Problem> missing = new ArrayList<>();
       if (fgContent == null) {
@@ -145,6 +152,18 @@ final class ConfigChecker {
         + " only, not in CLASS_OUTPUT: the build copies only src/main/resources to the classpath"
         + " the runtime reads it from, so the export would not find it; move it under"
         + " src/main/resources/" + folder;
+  }
+
+  private static boolean startsWithBom(byte @Nullable [] content) {
+    return content != null && content.length >= 3
+        && content[0] == (byte) 0xEF && content[1] == (byte) 0xBB && content[2] == (byte) 0xBF;
+  }
+
+  /** RecShip's reader drops a BOM ({@link ConfigSource#decode}); RecIS' does not. */
+  private static String withBom(String what, String name) {
+    return "@RecModel " + what + " resource '" + name + "' starts with a UTF-8 byte order mark"
+        + " (BOM): RecShip skips it, but RecIS reads the file with Python's json.load, which"
+        + " rejects a BOM; save it as UTF-8 without BOM";
   }
 
   private static String notFound(String what, String name, ConfigResources.Lookup lookup) {

@@ -630,6 +630,33 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void configStartingWithAByteOrderMarkIsAWarningSinceRecIsRejectsIt(@TempDir Path dir)
+      throws IOException {
+    Path configs = Fixtures.configDir().resolve("valid");
+    Files.createDirectories(dir.resolve("bom"));
+    byte[] fg = Files.readAllBytes(configs.resolve("fg.json"));
+    byte[] withBom = new byte[fg.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(fg, 0, withBom, 3, fg.length);
+    Files.write(dir.resolve("bom/fg.json"), withBom);
+    Files.copy(configs.resolve("mc.json"), dir.resolve("bom/mc.json"));
+    JavaFileObject model = model("fg = \"bom/fg.json\", mc = \"bom/mc.json\"", FIELDS);
+    Compilation compilation = Fixtures.compiler()
+        .withOptions("-Arecship.resources=" + dir, "-Xlint:all,-processing")
+        .compile(model, twoOutputDense());
+
+    assertThat(compilation).succeeded();
+    assertThat(compilation.warnings()).hasSize(1);
+    assertThat(compilation).hadWarningContaining("@RecModel fg resource 'bom/fg.json' starts with a"
+            + " UTF-8 byte order mark (BOM): RecShip skips it, but RecIS reads the file with"
+            + " Python's json.load, which rejects a BOM; save it as UTF-8 without BOM")
+        .inFile(model).onLine(REC_MODEL_LINE);
+    assertThat(compilation).generatedSourceFile(EXPORTER);
+  }
+
+  @Test
   void rejectsDuplicateOutputNamesAtTheDuplicate() {
     JavaFileObject dense = dense(
         "  public record CtrCvr(Tensor ctr, Tensor cvr) {}",
