@@ -19,6 +19,11 @@ import java.lang.annotation.RetentionPolicy;
  * <p>The resources are looked up, in order, in the class output, the source path, the directories
  * of the {@code -Arecship.resources=DIR} processor option, and finally {@code src/main/resources}
  * of the module being compiled (kapt runs before Maven copies resources).
+ *
+ * <p>Put it on a top-level or nested class (or record), not on a local or anonymous class: javac
+ * does not show those to annotation processors, so no exporter would be generated and nothing
+ * would be checked, without a word. Nor on a Kotlin {@code object}: the exporter reads the archs
+ * of the model instance passed to it.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
