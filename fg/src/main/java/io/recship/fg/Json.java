@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -85,6 +86,13 @@ final class Json {
       TreeReader reader = new TreeReader(parser);
       JsonNode root = reader.readRoot();
       return new Tree(root, reader.sawDuplicate ? duplicates(text) : List.of());
+    } catch (StreamConstraintsException e) {
+      // absurd nesting or number/string length: no syntax error, so no syntax hint
+      JsonLocation loc = e.getLocation();
+      throw FgConfigException.at(file, loc == null ? -1 : loc.getLineNr(),
+          loc == null ? -1 : loc.getColumnNr(), null, "is beyond what a config holds: "
+          + firstLine(e.getOriginalMessage()) + ". An fg.json or mc.json nests a few levels and"
+          + " holds short values: check that this file is the config", e);
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       int line = loc == null ? -1 : loc.getLineNr();
@@ -95,7 +103,7 @@ final class Json {
               + ". Fix the JSON syntax at this position (a missing comma, quote or bracket is the usual cause)",
           e);
     } catch (IOException | RuntimeException e) {
-      // e.g. stream constraints (absurd nesting or number length); a String source has no I/O
+      // a String source has no I/O; anything else Jackson throws is still named with the file
       throw FgConfigException.at(file, -1, -1, null, "cannot be parsed as JSON: " + firstLine(e.getMessage()), e);
     }
   }

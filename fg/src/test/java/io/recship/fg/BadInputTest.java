@@ -38,6 +38,16 @@ class BadInputTest {
   }
 
   @Test
+  void absurdNestingIsNamedAsSuchWithoutASyntaxHint() {
+    String deep = "{\"features\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+    assertThatThrownBy(() -> FgParser.parseFg(new ConfigSource("fg.json", deep), FgOptions.DEFAULT))
+        .isInstanceOf(FgConfigException.class)
+        .hasMessageStartingWith("fg.json: is beyond what a config holds: Document nesting depth")
+        .hasMessageContaining("check that this file is the config")
+        .hasMessageNotContaining("missing comma");
+  }
+
+  @Test
   void checkerThrowsOnlyTheProjectExceptionForMalformedJson() {
     assertThatThrownBy(() -> check(new ConfigSource("fg.json", "{\"features\": [")))
         .isInstanceOf(FgConfigException.class)

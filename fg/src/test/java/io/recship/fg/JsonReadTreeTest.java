@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,9 +134,11 @@ class JsonReadTreeTest {
       assertThat(actual.column()).as("column for %s", text).isEqualTo(col);
       String original = e.getOriginalMessage();
       int nl = original.indexOf('\n');
+      String first = Json.withPlainLocations(nl < 0 ? original : original.substring(0, nl));
       assertThat(actual.getMessage()).as("message for %s", text)
-          .contains("malformed JSON: "
-              + Json.withPlainLocations(nl < 0 ? original : original.substring(0, nl)) + ". Fix")
+          .contains(e instanceof StreamConstraintsException
+              ? "is beyond what a config holds: " + first + ". An fg.json"
+              : "malformed JSON: " + first + ". Fix")
           .doesNotContain("[Source:");
       return;
     }
