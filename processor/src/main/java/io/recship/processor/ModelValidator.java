@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
@@ -403,6 +405,12 @@ final class ModelValidator {
    * variable left over (a generic model) stands for its bound.
    */
   private TypeMirror typeIn(TypeElement owner, Element member) {
+    TypeMirror type = boundIn(owner, member);
+    return type.getKind() == TypeKind.INTERSECTION ? types.erasure(type) : type;
+  }
+
+  /** {@link #typeIn}, but an intersection bound ({@code D extends Module & Scorer}) kept whole. */
+  private TypeMirror boundIn(TypeElement owner, Element member) {
     TypeMirror type;
     try {
       TypeMirror asMember = types.asMemberOf((DeclaredType) owner.asType(), member);
@@ -413,7 +421,21 @@ final class ModelValidator {
     while (type.getKind() == TypeKind.TYPEVAR) {
       type = ((TypeVariable) type).getUpperBound();
     }
-    return type.getKind() == TypeKind.INTERSECTION ? types.erasure(type) : type;
+    return type;
+  }
+
+  /** What a value of {@code type} is known to be: a wildcard's or type variable's upper bound. */
+  private TypeMirror upperBound(TypeMirror type) {
+    while (true) {
+      if (type instanceof WildcardType wildcard) {
+        type = wildcard.getExtendsBound() != null
+            ? wildcard.getExtendsBound() : elements.getTypeElement("java.lang.Object").asType();
+      } else if (type instanceof TypeVariable variable) {
+        type = variable.getUpperBound();
+      } else {
+        return type;
+      }
+    }
   }
 
   /** Checked exceptions {@code method} declares: generated code could not call it as it is. */
@@ -487,8 +509,8 @@ final class ModelValidator {
             at, atMirror, null);
         return null;
       }
-      if (!accessibleFrom(method, pkg)) {
-        report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(method, pkg)
+      if (!accessibleThrough(method, model, pkg)) {
+        report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(method, model, pkg)
             + ", so the generated " + exporter + " in package " + pkg + " cannot call it without"
             + " reflection; make it " + (samePackage(method, pkg) ? "package-private or " : "")
             + "public", at, atMirror, null);
@@ -497,12 +519,12 @@ final class ModelValidator {
       getter = method;
     } else {
       VariableElement field = (VariableElement) member;
-      if (accessibleFrom(field, pkg)) {
+      if (accessibleThrough(field, model, pkg)) {
         getter = null;
       } else {
         getter = getterOf(field);
         if (getter == null) {
-          report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(field, pkg)
+          report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(field, model, pkg)
               + " and has no getter " + getterName(field) + "() or " + field.getSimpleName()
               + "() returning " + field.asType() + ", so the generated " + exporter
               + " cannot read it without reflection; add the getter, or make the field "
@@ -510,9 +532,10 @@ final class ModelValidator {
               + " (Kotlin: don't make the property private)", at, atMirror, null);
           return null;
         }
-        if (!accessibleFrom(getter, pkg)) {
-          report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(field, pkg) + " and its getter "
-              + getter.getSimpleName() + "() is " + hiddenBecause(getter, pkg) + ", so the generated "
+        if (!accessibleThrough(getter, model, pkg)) {
+          report.error("[EXP-ARGS] " + what + " is " + hiddenBecause(field, model, pkg)
+              + " and its getter " + getter.getSimpleName() + "() is "
+              + hiddenBecause(getter, model, pkg) + ", so the generated "
               + exporter + " in package " + pkg + " cannot call it without reflection; make the"
               + " getter " + (samePackage(getter, pkg) ? "package-private or " : "") + "public",
               at, atMirror, null);
@@ -529,6 +552,17 @@ final class ModelValidator {
             + " clause (wrap the exception in an unchecked one)", at, atMirror, null);
         return null;
       }
+    }
+    TypeMirror bound = boundIn(model, getter == null ? member : getter);
+    if (bound.getKind() == TypeKind.INTERSECTION) {
+      TypeMirror declared = memberType(getter == null ? member : getter);
+      report.error("[EXP-ARGS] " + what + " has type " + declared + ", bound by " + bound
+          + "; the generated " + exporter + " declares the " + (annotation == DenseArch.class
+              ? "dense net" : "sparse arch") + " with one type: bound " + declared + " by "
+          + (annotation == DenseArch.class
+              ? "one class that extends Module and has the @ExportOutput forward" : "SparseModel"),
+          at, atMirror, null);
+      return null;
     }
     ModelDescriptor.Member resolved = getter == null
         ? new ModelDescriptor.Member(member.getSimpleName().toString(), false, typeIn(model, member))
@@ -561,6 +595,19 @@ final class ModelValidator {
 
   private boolean samePackage(Element element, PackageElement pkg) {
     return elements.getPackageOf(element).equals(pkg);
+  }
+
+  /** Why {@link #accessibleThrough} is false: the member's own access, else {@code via}'s. */
+  private String hiddenBecause(Element member, TypeElement via, PackageElement pkg) {
+    Set<Modifier> modifiers = member.getModifiers();
+    if (modifiers.contains(Modifier.PRIVATE)) {
+      return "private";
+    }
+    if (!modifiers.contains(Modifier.PUBLIC) && !samePackage(member, pkg)) {
+      return (modifiers.contains(Modifier.PROTECTED) ? "protected" : "package-private") + " in "
+          + ((TypeElement) member.getEnclosingElement()).getQualifiedName();
+    }
+    return "inside " + via.getSimpleName() + ", which is " + hiddenBecause(via, pkg);
   }
 
   /** Why {@code element} is not visible from {@code pkg}: "private", "protected in a.B", ... */
@@ -697,12 +744,20 @@ final class ModelValidator {
     AnnotationMirror exportOutput = mirror(method, ExportOutput.class);
     String where = "dense model '" + dense.getSimpleName() + "': " + method.getSimpleName();
     PackageElement pkg = elements.getPackageOf(model);
+    if (!method.getTypeParameters().isEmpty()) {
+      List<String> variables = method.getTypeParameters().stream()
+          .map(variable -> variable.getSimpleName().toString()).toList();
+      report.error("[DENSE-OUT] " + where + " is a generic method <" + String.join(", ", variables)
+          + ">; the exported forward is traced and called with fixed types: drop its type"
+          + " parameters and return Tensor or a record of Tensors", method);
+      return null;
+    }
     boolean ok = true;
     if (method.getModifiers().contains(Modifier.STATIC)) {
       report.error("[DENSE-IN] " + where + " is static; the exported forward is an instance"
           + " method of the dense module", method);
       ok = false;
-    } else if (!accessibleFrom(method, pkg)) {
+    } else if (!accessibleThrough(method, dense, pkg)) {
       report.error("[DENSE-IN] " + where + " is not visible from package " + pkg + ", so the"
           + " generated " + ModelDescriptor.exporterName(model) + " cannot call it;"
           + " make it public", method);
@@ -731,14 +786,22 @@ final class ModelValidator {
       } else if (isMapOfTensors(param)) {
         takesMap = true;
       } else {
+        boolean open = param.getKind() == TypeKind.WILDCARD || param.getKind() == TypeKind.TYPEVAR;
         report.error("[DENSE-IN] " + where + " must take a single Blocks (or Map<String, Tensor>)"
-            + " of mc blocks, not " + param, method);
+            + " of mc blocks, not " + param + (open ? "; the @DenseArch type "
+                + dense.getSimpleName() + denseDeclared.getTypeArguments().stream()
+                    .map(TypeMirror::toString).collect(Collectors.joining(", ", "<", ">"))
+                + " leaves it open: " + (denseDeclared.getTypeArguments().size() == 1
+                    ? "declare the arch as " + dense.getSimpleName() + "<Blocks>"
+                    : "give it Blocks for the forward's input") : ""), method);
         ok = false;
       }
     }
 
     TypeMirror tensor = elements.getTypeElement(TENSOR).asType();
-    TypeMirror returned = signature.getReturnType();
+    // through HeadDense<?>, O forward(..) returns a capture of the wildcard: at least O's bound
+    TypeMirror returned = upperBound(((ExecutableType) types.asMemberOf(
+        (DeclaredType) types.capture(denseDeclared), method)).getReturnType());
     TypeMirror recordType = null;
     List<String> accessors = new ArrayList<>();
     // what each output position is called in the user's source: record components, or a data
@@ -1066,6 +1129,21 @@ final class ModelValidator {
       default -> kind.toString().toLowerCase(Locale.ROOT);
     };
     return ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+  }
+
+  /**
+   * Whether code in {@code pkg} can use {@code member} through a reference of type {@code via}.
+   * That asks for the member's own access and {@code via}'s, not its declaring class's (JLS
+   * 6.6.1): a public member inherited from a package-private class in another package is usable
+   * through a public subclass, as StringBuilder's methods are.
+   */
+  private boolean accessibleThrough(Element member, TypeElement via, PackageElement pkg) {
+    Set<Modifier> modifiers = member.getModifiers();
+    if (modifiers.contains(Modifier.PRIVATE)
+        || (!modifiers.contains(Modifier.PUBLIC) && !samePackage(member, pkg))) {
+      return false;
+    }
+    return accessibleFrom(via, pkg);
   }
 
   private boolean accessibleFrom(Element element, PackageElement pkg) {

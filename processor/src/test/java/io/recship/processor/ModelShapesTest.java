@@ -118,6 +118,92 @@ class ModelShapesTest {
   }
 
   @Test
+  void denseArchWithAWildcardReadsTheForwardOutputAsItsBound() {
+    Compilation compilation = compile(
+        source("com.acme.HeadDense",
+            "public class HeadDense<O extends Tensor> extends Module {",
+            "  @ExportOutput(\"score\")",
+            "  public O forward(Blocks in) { throw new UnsupportedOperationException(); }",
+            "}"),
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch HeadDense<?> dense;",
+            "}"));
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("HeadDense<?> dense = model.dense;", "dense.forward(blocks)");
+  }
+
+  @Test
+  void denseArchWhoseWildcardLeavesTheInputOpenIsToldToNameIt() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "public class CtrModel {",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch InputDense<?> dense;",
+        "}");
+    JavaFileObject dense = source("com.acme.InputDense",
+        "public class InputDense<I> extends Module {",
+        "  @ExportOutput(\"score\")",
+        "  public Tensor forward(I in) { throw new UnsupportedOperationException(); }",
+        "}");
+    Compilation compilation = compile(model, dense);
+
+    assertThat(compilation).hadErrorContaining("[DENSE-IN] dense model 'InputDense': forward must"
+            + " take a single Blocks (or Map<String, Tensor>) of mc blocks, not ?; the @DenseArch"
+            + " type InputDense<?> leaves it open: declare the arch as InputDense<Blocks>")
+        .inFile(dense).onLine(line(3));
+    assertThat(compilation.errors()).hasSize(1);
+  }
+
+  @Test
+  void genericForwardMethodIsOneErrorAskingForFixedTypes() {
+    JavaFileObject dense = source("com.acme.CtrDense",
+        "public class CtrDense extends Module {",
+        "  @ExportOutput(\"score\")",
+        "  public <T extends Tensor> T forward(Blocks in) { throw new IllegalStateException(); }",
+        "}");
+    Compilation compilation = compile(dense,
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch CtrDense dense;",
+            "}"));
+
+    assertThat(compilation).hadErrorContaining("[DENSE-OUT] dense model 'CtrDense': forward is a"
+            + " generic method <T>; the exported forward is traced and called with fixed types:"
+            + " drop its type parameters and return Tensor or a record of Tensors")
+        .inFile(dense).onLine(line(3));
+    assertThat(compilation.errors()).hasSize(1);
+  }
+
+  @Test
+  void denseArchBoundByAnIntersectionIsToldToNameOneClass() {
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "public class CtrModel<D extends Module & Scorer> {",
+        "  @SparseArch SparseModel sparse;",
+        "  @DenseArch D dense;",
+        "}");
+    Compilation compilation = compile(model,
+        source("com.acme.Scorer",
+            "public interface Scorer {",
+            "  @ExportOutput(\"score\") Tensor forward(Blocks in);",
+            "}"));
+
+    assertThat(compilation).hadErrorContaining("[EXP-ARGS] @DenseArch field 'dense' of CtrModel"
+            + " has type D, bound by io.recship.nn.Module&com.acme.Scorer; the generated"
+            + " CtrModelExporter declares the dense net with one type: bound D by one class that"
+            + " extends Module and has the @ExportOutput forward")
+        .inFile(model).onLine(line(4));
+    assertThat(compilation.errors()).hasSize(1);
+  }
+
+  @Test
   void kotlinDataClassOutputIsReadThroughItsComponentFunctions() {
     // what kapt's stub of `data class CtrCvr(val ctr: Tensor, val cvr: Tensor)` declares
     Compilation compilation = compile(
@@ -539,6 +625,70 @@ class ModelShapesTest {
             + " com.base.Base, so the generated CtrModelExporter in package com.acme cannot call"
             + " it without reflection; make the getter public")
         .inFile(model).onLine(line(1));
+  }
+
+  @Test
+  void publicArchesInheritedThroughAPackagePrivateBaseInAnotherPackageAreRead() {
+    // javac accepts model.sparse here: the access goes through public CtrModel, as
+    // StringBuilder's methods inherited from package-private AbstractStringBuilder do
+    Compilation compilation = compile(
+        source("com.base.Base",
+            "abstract class Base {",
+            "  @SparseArch public SparseModel sparse;",
+            "  private com.acme.CtrDense dense;",
+            "  @DenseArch public com.acme.CtrDense getDense() { return dense; }",
+            "}"),
+        source("com.base.Mid", "public abstract class Mid extends Base {}"),
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel extends com.base.Mid {}"),
+        twoOutputDense());
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("CtrDense dense = model.getDense();", "model.sparse, dense, forward");
+  }
+
+  @Test
+  void publicForwardInheritedThroughAPackagePrivateBaseInAnotherPackageIsCalled() {
+    Compilation compilation = compile(
+        source("com.base.BaseDense",
+            "abstract class BaseDense extends Module {",
+            "  @ExportOutput(\"score\")",
+            "  public Tensor forward(Blocks in) { return in.get(\"user\"); }",
+            "}"),
+        source("com.base.ScoreDense", "public final class ScoreDense extends BaseDense {}"),
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch com.base.ScoreDense dense;",
+            "}"));
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
+        .contains("ScoreDense dense = model.dense;", "dense.forward(blocks)");
+  }
+
+  @Test
+  void packagePrivateForwardOfABaseInAnotherPackageIsStillRefused() {
+    JavaFileObject base = source("com.base.BaseDense",
+        "public abstract class BaseDense extends Module {",
+        "  @ExportOutput(\"score\")",
+        "  Tensor forward(Blocks in) { return in.get(\"user\"); }",
+        "}");
+    Compilation compilation = compile(base,
+        source("com.base.ScoreDense", "public final class ScoreDense extends BaseDense {}"),
+        source("com.acme.CtrModel",
+            "@RecModel(" + CONFIGS + ")",
+            "public class CtrModel {",
+            "  @SparseArch SparseModel sparse;",
+            "  @DenseArch com.base.ScoreDense dense;",
+            "}"));
+
+    assertThat(compilation).hadErrorContaining("[DENSE-IN] dense model 'ScoreDense': forward is"
+            + " not visible from package com.acme")
+        .inFile(base).onLine(line(3));
   }
 
   @Test
