@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,6 +81,11 @@ final class ModelValidator {
   private @Nullable List<String> missingRuntime;
   /** This round's dense forwards, by dense type and model package: checked (and reported) once. */
   private final Map<String, Optional<ModelDescriptor.Forward>> forwards = new HashMap<>();
+  /**
+   * The first model each config outcome was reported at: models naming the same fg and mc get
+   * one error pointing there, not every finding again (11 models over one bad fg were 11 copies).
+   */
+  private final Map<ConfigChecker.Outcome, TypeElement> outcomeReportedAt = new IdentityHashMap<>();
   /** Where a class's source is, if javac's tree API is there (not under every build tool). */
   private final @Nullable Trees trees;
 
@@ -276,11 +282,16 @@ final class ModelValidator {
       return 0;
     }
     ConfigChecker.Outcome outcome = configs.check(fg, mc, declared.lowerCase(), declared.target());
+    int warnings = (int) outcome.problems().stream().filter(problem -> !problem.error()).count();
+    TypeElement reportedAt = outcomeReportedAt.putIfAbsent(outcome, model);
+    if (reportedAt != null && !reportedAt.equals(model)) {
+      reportShared(outcome, reportedAt, model, recModel, fgValue, mcValue, report);
+      return warnings;
+    }
     for (ConfigChecker.Problem problem : outcome.placement()) {
       report.print(Diagnostic.Kind.WARNING, problem.message(), model, recModel,
           problem.onMc() ? mcValue : fgValue);
     }
-    int warnings = 0;
     for (ConfigChecker.Problem problem : outcome.problems()) {
       String declaredName = problem.onMc() ? declared.mc() : declared.fg();
       String message = problem.missing() && declaredName.startsWith("/")
@@ -288,9 +299,30 @@ final class ModelValidator {
           : problem.message();
       report.print(problem.error() ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING,
           message, model, recModel, problem.onMc() ? mcValue : fgValue);
-      warnings += problem.error() ? 0 : 1;
     }
     return warnings;
+  }
+
+  /**
+   * For a model whose fg and mc were already reported at {@code first}: one error (so this model
+   * fails at its own {@code @RecModel} too) carrying the first finding; warnings are not repeated.
+   */
+  private static void reportShared(ConfigChecker.Outcome outcome, TypeElement first,
+      TypeElement model, AnnotationMirror recModel, @Nullable AnnotationValue fgValue,
+      @Nullable AnnotationValue mcValue, Report report) {
+    List<ConfigChecker.Problem> errors =
+        outcome.problems().stream().filter(ConfigChecker.Problem::error).toList();
+    if (errors.isEmpty()) {
+      return;
+    }
+    String firstLine = errors.get(0).message().lines().findFirst().orElse("");
+    if (firstLine.endsWith(":") && firstLine.contains("; ")) {
+      firstLine = firstLine.substring(0, firstLine.lastIndexOf("; ")); // "...; looked in:"
+    }
+    report.error(firstLine + (errors.size() == 1 ? "" : " (and " + (errors.size() - 1) + " more)")
+        + "; reported in full at @RecModel on " + first.getQualifiedName() + ", which names the same"
+        + " fg and mc as " + model.getSimpleName(), model, recModel,
+        errors.stream().allMatch(ConfigChecker.Problem::onMc) ? mcValue : fgValue);
   }
 
   /**

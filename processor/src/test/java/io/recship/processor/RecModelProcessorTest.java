@@ -890,6 +890,40 @@ class RecModelProcessorTest {
   }
 
   @Test
+  void modelsSharingABadFgGetItsFindingsOnceAndOneErrorEachPointingThere() {
+    JavaFileObject a = namedModel("ModelA", "hb0");
+    JavaFileObject b = namedModel("ModelB", "hb0");
+    JavaFileObject c = namedModel("ModelC", "hb0");
+    Compilation compilation = compile(a, b, c, twoOutputDense());
+
+    assertThat(compilation).hadErrorCount(3);
+    assertThat(compilation).hadErrorContaining("[RTP-HB0] hb0/fg.json:4:")
+        .inFile(a).onLine(REC_MODEL_LINE);
+    for (JavaFileObject later : List.of(b, c)) {
+      String name = later.getName().replaceAll(".*/(Model.)\\.java", "$1");
+      assertThat(compilation).hadErrorContaining("[RTP-HB0] hb0/fg.json:4:")
+          .inFile(later).onLine(REC_MODEL_LINE);
+      assertThat(compilation).hadErrorContaining("; reported in full at @RecModel on"
+              + " com.acme.ModelA, which names the same fg and mc as " + name)
+          .inFile(later).onLine(REC_MODEL_LINE);
+    }
+  }
+
+  @Test
+  void modelsSharingAMissingFgSayWhereTheLookupIsListed() {
+    JavaFileObject a = namedModel("ModelA", "nowhere");
+    JavaFileObject b = namedModel("ModelB", "nowhere");
+    Compilation compilation = compile(a, b, twoOutputDense());
+
+    assertThat(compilation).hadErrorContaining("looked in:").inFile(a).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadErrorContaining("@RecModel fg resource 'nowhere/fg.json' not found"
+            + " (and 1 more); reported in full at @RecModel on com.acme.ModelA, which names the"
+            + " same fg and mc as ModelB")
+        .inFile(b).onLine(REC_MODEL_LINE);
+    assertThat(compilation).hadErrorCount(3);
+  }
+
+  @Test
   void modelsWaitingForAnotherProcessorsTypeAreCheckedInTheNextRound() {
     // CtrDense only exists after round 1: the models are deferred with their config checks
     // already queued on the worker, and must neither hang nor lose those checks in round 2
