@@ -692,6 +692,28 @@ class ModelShapesTest {
   }
 
   @Test
+  void kotlinNullableArchIsAWarningAtTheModelNamingLateinit() {
+    // what kapt's stub of `@DenseArch var dense: CtrDense? = null` declares
+    JavaFileObject model = source("com.acme.CtrModel",
+        "@RecModel(" + CONFIGS + ")",
+        "public final class CtrModel {",
+        "  @SparseArch private final SparseModel sparse = null;",
+        "  @DenseArch @org.jetbrains.annotations.Nullable private CtrDense dense;",
+        "  public final SparseModel getSparse() { return sparse; }",
+        "  @org.jetbrains.annotations.Nullable public final CtrDense getDense() { return dense; }",
+        "  public final void setDense(@org.jetbrains.annotations.Nullable CtrDense d) { dense = d; }",
+        "}");
+    Compilation compilation = compile(model, twoOutputDense(), JETBRAINS_NULLABLE);
+
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation).hadWarningContaining("[EXP-ARGS] @DenseArch field 'dense' of CtrModel"
+        + " is declared nullable, but the export needs the dense net, so CtrModelExporter fails"
+        + " if it is still null then; declare it non-null (Kotlin: lateinit var or val, not"
+        + " CtrDense?)");
+  }
+
+  @Test
   void exportOutputOnAnInterfaceMethodIsFound() {
     Compilation compilation = compile(
         source("com.acme.Scorer",
