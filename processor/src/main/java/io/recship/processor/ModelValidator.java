@@ -600,12 +600,13 @@ final class ModelValidator {
     if (isNullable(read, memberType(read)) || isNullable(member, memberType(member))) {
       // a warning, not an error: the arch may be set after construction; null at export time is
       // an error the export names
+      TypeMirror type = typeIn(model, read);
+      Object typeName = types.asElement(type) instanceof TypeElement element
+          ? element.getSimpleName() : type;
       report.print(Diagnostic.Kind.WARNING, "[EXP-ARGS] " + what + " is declared nullable, but"
           + " the export needs the " + (annotation == DenseArch.class ? "dense net" : "sparse arch")
           + ", so " + exporter + " fails if it is still null then; declare it non-null (Kotlin:"
-          + " lateinit var or val, not " + (types.asElement(typeIn(model, read)) instanceof TypeElement type
-              ? type.getSimpleName() : typeIn(model, read)) + "?)", at, atMirror,
-          null);
+          + " lateinit var or val, not " + typeName + "?)", at, atMirror, null);
     }
     ModelDescriptor.Member resolved = getter == null
         ? new ModelDescriptor.Member(member.getSimpleName().toString(), false, typeIn(model, member))
