@@ -1,6 +1,8 @@
 package io.recship.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.recship.tensor.Tensor;
@@ -54,8 +56,13 @@ public final class Parameter implements AutoCloseable {
     NDArray nd = value.toNDArray();
     boolean grad = JniUtils.isGradMode();
     JniUtils.setGradMode(false); // in-place writes to a leaf that requires grad need no_grad
-    try {
-      nd.set(java.nio.FloatBuffer.wrap(values));
+    try (NDManager temp = nd.getManager().newSubManager()) {
+      // A copy into the parameter's own memory (libtorch's, 64-byte aligned). NDArray.set(Buffer)
+      // would instead make a Java direct buffer, 16-byte aligned, the parameter's memory, and the
+      // last bits of a resumed training could then depend on where the JVM put it.
+      NDArray source = Tensor.of(values, shape()).toNDArray();
+      source.attach(temp);
+      nd.set(new NDIndex("..."), source);
     } finally {
       JniUtils.setGradMode(grad);
     }

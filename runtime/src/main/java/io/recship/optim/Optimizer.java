@@ -2,10 +2,10 @@ package io.recship.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
+import io.recship.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -186,7 +186,9 @@ public abstract class Optimizer implements AutoCloseable {
     values.forEach((p, arrays) -> {
       NDArray[] slots = new NDArray[arrays.length];
       for (int i = 0; i < arrays.length; i++) {
-        slots[i] = stateManager.create(arrays[i], new Shape(p.shape()));
+        // through Tensor.of, which aligns the memory as libtorch aligns the slots it makes itself
+        slots[i] = Tensor.of(arrays[i], p.shape()).toNDArray();
+        slots[i].attach(stateManager);
       }
       state.put(p, slots);
     });
