@@ -208,7 +208,10 @@ public final class Tensor implements AutoCloseable {
 
   public Tensor plus(Number value) {
     return dispatch(
-        "plus", () -> "torch.add({0}, " + Py.num(value) + ")", () -> array.add(value), this);
+        "plus",
+        () -> "torch.add({0}, " + Py.num(value) + ")",
+        () -> withScalar(value, array::add),
+        this);
   }
 
   public Tensor minus(Tensor other) {
@@ -217,13 +220,19 @@ public final class Tensor implements AutoCloseable {
 
   public Tensor minus(Number value) {
     return dispatch(
-        "minus", () -> "torch.sub({0}, " + Py.num(value) + ")", () -> array.sub(value), this);
+        "minus",
+        () -> "torch.sub({0}, " + Py.num(value) + ")",
+        () -> withScalar(value, array::sub),
+        this);
   }
 
   /** {@code value - this}. */
   public Tensor rsub(Number value) {
     return dispatch(
-        "rsub", () -> "torch.rsub({0}, " + Py.num(value) + ")", () -> array.neg().addi(value), this);
+        "rsub",
+        () -> "torch.rsub({0}, " + Py.num(value) + ")",
+        () -> withScalar(value, s -> array.neg().addi(s)),
+        this);
   }
 
   public Tensor times(Tensor other) {
@@ -232,7 +241,10 @@ public final class Tensor implements AutoCloseable {
 
   public Tensor times(Number value) {
     return dispatch(
-        "times", () -> "torch.mul({0}, " + Py.num(value) + ")", () -> array.mul(value), this);
+        "times",
+        () -> "torch.mul({0}, " + Py.num(value) + ")",
+        () -> withScalar(value, array::mul),
+        this);
   }
 
   public Tensor div(Tensor other) {
@@ -241,7 +253,10 @@ public final class Tensor implements AutoCloseable {
 
   public Tensor div(Number value) {
     return dispatch(
-        "div", () -> "torch.div({0}, " + Py.num(value) + ")", () -> array.div(value), this);
+        "div",
+        () -> "torch.div({0}, " + Py.num(value) + ")",
+        () -> withScalar(value, array::div),
+        this);
   }
 
   public Tensor unaryMinus() {
@@ -250,7 +265,10 @@ public final class Tensor implements AutoCloseable {
 
   public Tensor pow(Number exponent) {
     return dispatch(
-        "pow", () -> "torch.pow({0}, " + Py.num(exponent) + ")", () -> array.pow(exponent), this);
+        "pow",
+        () -> "torch.pow({0}, " + Py.num(exponent) + ")",
+        () -> withScalar(exponent, array::pow),
+        this);
   }
 
   public Tensor pow(Tensor exponent) {
@@ -681,6 +699,24 @@ public final class Tensor implements AutoCloseable {
     NDArray b = a.broadcast(shape);
     b.attach(tmp);
     return b;
+  }
+
+  /**
+   * {@code op} with {@code value} as a 0-d tensor in libtorch's own memory, of the type DJL gives a
+   * Java number (so type promotion is DJL's). DJL's own number overloads ({@code mul(Number)}, ...)
+   * put it in a direct buffer and close it as soon as the op returns, but autograd keeps it for the
+   * backward of mul, div and pow: a GC between forward and backward then freed the buffer, and the
+   * backward read freed memory (the demo's attention, which scales its scores by a number, got
+   * other gradients in a few training runs in a hundred).
+   */
+  private NDArray withScalar(Number value, java.util.function.Function<NDArray, NDArray> op) {
+    NDArray scalar;
+    try (NDArray inJavaMemory = array.getManager().create(value)) {
+      scalar = inJavaMemory.duplicate(); // a libtorch copy; autograd holds a reference to it
+    }
+    try (scalar) {
+      return op.apply(scalar);
+    }
   }
 
   private NDArrayEx ex() {
