@@ -18,8 +18,8 @@ import java.nio.ByteOrder;
  * so the tensors RecShip makes from Java data get the alignment of libtorch's own rather than
  * whatever the JVM's allocator gives. A direct buffer passed to {@code create(Buffer, Shape,
  * DataType)} is used as is, so an aligned slice of a slightly larger one gives the tensor aligned
- * data, with no JVM flag. (This did not remove the rare run-to-run differences of the demo's
- * training: see the README, "Run your own JVMs".)
+ * data, with no JVM flag. (The rare run-to-run differences of the demo's training, once put down
+ * to alignment, were a use after free: see {@code Tensor.withScalar}.)
  *
  * <p>Only {@link Tensor}'s factories call this: every tensor RecShip makes from Java data is made
  * there.
