@@ -45,12 +45,13 @@ public final class Tensor implements AutoCloseable {
   }
 
   /**
-   * A float32 tensor holding {@code data} (row-major) in the given shape. Its memory is 64-byte
-   * aligned whatever the JVM's flags, as libtorch aligns the tensors it makes itself; so is that of
-   * every tensor the factories here make from Java data.
+   * A float32 tensor holding a copy of {@code data} (row-major) in the given shape, which must hold
+   * exactly {@code data.length} values. Like every tensor the factories here make from Java data,
+   * its memory is libtorch's own: it stays valid for a backward after the tensor is closed, and it
+   * is 64-byte aligned whatever the JVM's flags.
    */
   public static Tensor of(float[] data, long... shape) {
-    return factory("Tensor.of", m -> AlignedArrays.create(m, data, new Shape(shape)));
+    return factory("Tensor.of", m -> LibtorchCopies.create(m, data, new Shape(shape)));
   }
 
   /** A float32 matrix from rows of equal length. */
@@ -72,17 +73,17 @@ public final class Tensor implements AutoCloseable {
 
   /** An int64 tensor holding {@code data} (row-major) in the given shape. */
   public static Tensor of(long[] data, long... shape) {
-    return factory("Tensor.of", m -> AlignedArrays.create(m, data, new Shape(shape)));
+    return factory("Tensor.of", m -> LibtorchCopies.create(m, data, new Shape(shape)));
   }
 
   /** A bool tensor holding {@code data} (row-major) in the given shape. */
   public static Tensor of(boolean[] data, long... shape) {
-    return factory("Tensor.of", m -> AlignedArrays.create(m, data, new Shape(shape)));
+    return factory("Tensor.of", m -> LibtorchCopies.create(m, data, new Shape(shape)));
   }
 
   /** A float32 scalar (0-d) tensor. */
   public static Tensor scalar(float value) {
-    return factory("Tensor.scalar", m -> AlignedArrays.create(m, new float[] {value}, new Shape()));
+    return factory("Tensor.scalar", m -> LibtorchCopies.create(m, new float[] {value}, new Shape()));
   }
 
   public static Tensor zeros(long... shape) {

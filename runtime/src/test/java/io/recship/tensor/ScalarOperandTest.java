@@ -2,9 +2,6 @@ package io.recship.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,19 +10,6 @@ import org.junit.jupiter.api.Test;
  * number overloads put {@code c} in a direct buffer that is freed once collected.
  */
 class ScalarOperandTest {
-  /** Collects garbage, gives the cleaner time to free direct buffers, and reuses freed memory. */
-  private static void collectAndReuseFreedMemory() throws InterruptedException {
-    List<ByteBuffer> junk = new ArrayList<>();
-    for (int round = 0; round < 3; round++) {
-      System.gc();
-      Thread.sleep(50);
-      for (int i = 0; i < 256; i++) {
-        junk.add(ByteBuffer.allocateDirect(4).putFloat(0, 1e30f));
-      }
-    }
-    assertThat(junk).hasSize(3 * 256);
-  }
-
   private static float[] gradientAfterGc(java.util.function.UnaryOperator<Tensor> f, float... x)
       throws InterruptedException {
     try (TensorScope scope = TensorScope.open()) {
@@ -33,7 +17,7 @@ class ScalarOperandTest {
       in.toNDArray().setRequiresGradient(true);
       try (Autograd tape = Autograd.record()) {
         Tensor loss = f.apply(in).sum();
-        collectAndReuseFreedMemory();
+        FreedMemory.collectAndReuse(Float.BYTES);
         tape.backward(loss);
       }
       return Tensor.wrap(in.toNDArray().getGradient()).toFloatArray();

@@ -13,10 +13,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tensors made from Java data start at a 64-byte boundary, as libtorch's own tensors do, whatever
- * the JVM's direct-buffer alignment (16 bytes without {@code -Dsun.nio.PageAlignDirectMemory}).
+ * Tensors made from Java data are copies in libtorch's own memory: exactly as many values as the
+ * shape holds, valid for a backward after the tensor is closed, and starting at a 64-byte boundary
+ * as libtorch's own tensors do, whatever the JVM's direct-buffer alignment (16 bytes without
+ * {@code -Dsun.nio.PageAlignDirectMemory}).
  */
-class TensorAlignmentTest {
+class JavaDataTensorTest {
   /** Sizes in elements, odd ones included; a 16-byte-aligned buffer is 64-byte aligned 1 time in 4. */
   private static final int[] SIZES = {1, 2, 3, 5, 7, 16, 17, 24, 25, 100, 480, 1000, 4097};
   private static final int ROUNDS = 8;
@@ -93,7 +95,7 @@ class TensorAlignmentTest {
   }
 
   @Test
-  void valuesAndShapesSurviveTheAlignedCopy() {
+  void valuesAndShapesSurviveTheCopy() {
     float[] f = {1.5f, -2, 3e-30f, Float.NaN, Float.NEGATIVE_INFINITY, 6};
     assertThat(Tensor.of(f, 2, 3).toFloatArray()).containsExactly(f);
     assertThat(Tensor.of(f, 2, 3).shape()).containsExactly(2, 3);
@@ -119,17 +121,42 @@ class TensorAlignmentTest {
   }
 
   @Test
-  void alignedBuffersAreDirectNativeOrderAndExactlyAsLongAsAsked() {
-    for (int width : new int[] {1, 4, 8}) {
-      for (int count = 0; count <= 130; count++) {
-        ByteBuffer b = AlignedArrays.allocate(count, width);
-        assertThat(b.isDirect()).isTrue();
-        assertThat(b.order()).isEqualTo(ByteOrder.nativeOrder());
-        assertThat(b.position()).isZero();
-        assertThat(b.capacity()).as("capacity of %d x %d bytes", count, width).isEqualTo(count * width);
-        assertThat(b.limit()).isEqualTo(count * width);
-        assertThat(b.alignmentOffset(0, 64)).as("offset of %d x %d bytes", count, width).isZero();
-      }
+  void dataLongerThanTheShapeIsRejectedNotTruncated() {
+    assertThatThrownBy(() -> Tensor.of(new float[6], 2, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs 4 values, got 6")
+        .hasMessageContaining("pass the shape of all the data");
+    assertThatThrownBy(() -> Tensor.of(new long[3], 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs 2 values, got 3");
+    assertThatThrownBy(() -> Tensor.of(new boolean[2], 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs 1 values, got 2");
+  }
+
+  @Test
+  void aNegativeDimensionIsRejectedByName() {
+    assertThatThrownBy(() -> Tensor.of(new float[4], -1, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negative dimension");
+  }
+
+  /**
+   * {@code w * x} saves {@code x} for {@code w}'s gradient. With {@code x} in a Java direct buffer,
+   * closing it dropped the last reference to that buffer, and a GC freed memory the backward read.
+   */
+  @Test
+  void aTensorClosedBeforeTheBackwardStillGivesItsValuesToTheGradient() throws InterruptedException {
+    float[] x = {1, 2, 3, 4, 5, 6, 7, 8};
+    Tensor w = Tensor.of(new float[] {1, 1, 1, 1, 1, 1, 1, 1}, 8);
+    w.toNDArray().setRequiresGradient(true);
+    try (Autograd tape = Autograd.record()) {
+      Tensor input = Tensor.of(x, 8);
+      Tensor loss = w.times(input).sum();
+      input.close();
+      FreedMemory.collectAndReuse(x.length * Float.BYTES);
+      tape.backward(loss);
     }
+    assertThat(Tensor.wrap(w.toNDArray().getGradient()).toFloatArray()).containsExactly(x);
   }
 }
