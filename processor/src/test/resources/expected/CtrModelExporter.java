@@ -1,7 +1,7 @@
 package com.acme;
 
 import io.recship.export.DeclaredConfig;
-import io.recship.export.DenseForward;
+import io.recship.export.DenseOutputs;
 import io.recship.export.ExportPlan;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +17,16 @@ import org.jspecify.annotations.NullMarked;
  * and MC config {@code valid/mc.json} passed the {@code RTP_MAIN_SEARCH} rules at compile time,
  * and the outputs are exported as {@code ctr}, {@code cvr}. It reads the archs directly and calls the
  * forward method through a lambda; nothing here uses reflection.
+ *
+ * <p>{@link #outputs} is that forward with its outputs named: train with it, so that
+ * each head fits the output of its name:
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder(sparse, dense)
+ *     .head("ctr", labelColumn)
+ *     .head("cvr", labelColumn)
+ *     .buildHeads(CtrModelExporter.outputs(model));
+ * }</pre>
  *
  * <p>{@link #builder} returns the runtime's {@link ExportPlan.Builder}, whose setters are the
  * RecIS {@code Exporter} parameters ({@code dataset}, {@code ckptDir}, {@code exportDir}
@@ -88,8 +98,26 @@ public final class CtrModelExporter {
   }
 
   /**
+   * The dense arch's forward with its outputs named {@link #OUTPUT_NAMES}: what the export
+   * traces, and what training should fit. {@code Trainer.Builder#buildHeads} given it
+   * matches each head to the output of its name, so the scores exported as {@code ctr}
+   * are the ones trained as head {@code ctr}.
+   *
+   * @param model the model whose dense arch to call (read directly)
+   * @return the forward and its output names
+   */
+  public static DenseOutputs outputs(CtrModel model) {
+    Objects.requireNonNull(model, "model");
+    CtrDense dense = model.dense;
+    return new DenseOutputs(OUTPUT_NAMES, blocks -> {
+      CtrDense.CtrCvr out = dense.forward(blocks);
+      return Arrays.asList(out.ctr(), out.cvr());
+    });
+  }
+
+  /**
    * Starts an export of {@code model}: the runtime's plan builder with the sparse
-   * arch, the dense net, its forward, {@link #OUTPUT_NAMES} and the declared configs filled in.
+   * arch, the dense net, its {@link #outputs} and the declared configs filled in.
    * Set {@code dataset}, {@code ckptDir} and {@code exportDir}, then call
    * {@link ExportPlan.Builder#export()}; it names any of them that is missing.
    *
@@ -98,12 +126,7 @@ public final class CtrModelExporter {
    */
   public static ExportPlan.Builder builder(CtrModel model) {
     Objects.requireNonNull(model, "model");
-    CtrDense dense = model.dense;
-    DenseForward forward = blocks -> {
-      CtrDense.CtrCvr out = dense.forward(blocks);
-      return Arrays.asList(out.ctr(), out.cvr());
-    };
-    return ExportPlan.builder("com.acme.CtrModel", model.sparse, dense, forward, OUTPUT_NAMES)
+    return ExportPlan.builder("com.acme.CtrModel", model.sparse, model.dense, outputs(model))
         .declaredConfig(CONFIG);
   }
 }

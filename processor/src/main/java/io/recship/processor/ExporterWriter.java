@@ -50,6 +50,7 @@ final class ExporterWriter {
   static final String EXPORT_PACKAGE = "io.recship.export";
   static final String EXPORT_PLAN = EXPORT_PACKAGE + ".ExportPlan";
   static final String DENSE_FORWARD = EXPORT_PACKAGE + ".DenseForward";
+  static final String DENSE_OUTPUTS = EXPORT_PACKAGE + ".DenseOutputs";
   static final String DECLARED_CONFIG = EXPORT_PACKAGE + ".DeclaredConfig";
   static final String GENERATED = "javax.annotation.processing.Generated";
   static final String NULL_MARKED = "org.jspecify.annotations.NullMarked";
@@ -239,6 +240,7 @@ final class ExporterWriter {
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc("Not instantiated: the exporter is its static members.\n")
         .build());
+    type.addMethod(outputsMethod(source));
     type.addMethod(builderMethod(source, plan));
     return type.build();
   }
@@ -258,6 +260,13 @@ final class ExporterWriter {
             String.join(", ", source.outputNames().stream()
                 .map(n -> "{@code " + n + "}").toList()))
         .add("forward method through a lambda; nothing here uses reflection.\n")
+        .add("\n<p>{@link #outputs} is that forward with its outputs named: train with it, so that\n")
+        .add("each head fits the output of its name:\n")
+        .add("\n<pre>{@code\n")
+        .add("Trainer trainer = Trainer.builder(sparse, dense)\n")
+        .add("$L", source.outputNames().stream().map(n -> "    .head(\"" + n + "\", labelColumn)\n")
+            .reduce("", String::concat))
+        .add("    .buildHeads($L.outputs(model));\n}</pre>\n", source.exporter().simpleName())
         .add("\n<p>{@link #builder} returns the runtime's {@link $T.Builder}, whose setters are the\n",
             plan)
         .add("RecIS {@code Exporter} parameters ({@code dataset}, {@code ckptDir}, {@code exportDir}\n")
@@ -279,42 +288,61 @@ final class ExporterWriter {
         .build();
   }
 
-  private static MethodSpec builderMethod(Source source, ClassName plan) {
-    ClassName denseForward = ClassName.bestGuess(DENSE_FORWARD);
+  private static MethodSpec outputsMethod(Source source) {
+    ClassName denseOutputs = ClassName.bestGuess(DENSE_OUTPUTS);
     CodeBlock.Builder body = CodeBlock.builder()
         .addStatement("$T.requireNonNull(model, $S)", Objects.class, "model")
         .addStatement("$L dense = model.$L", source.denseType(), source.denseAccess());
     String input = source.takesMap() ? "blocks.asMap()" : "blocks";
-    // not List.of: a null output must reach the export's check, which names the output
+    // not List.of: a null output must reach the trainer's and the export's checks, which name it
     if (source.outputType() == null) {
-      body.addStatement("$T forward = blocks -> $T.singletonList(dense.$N($L))",
-          denseForward, Collections.class, source.forwardMethod(), input);
+      body.addStatement("return new $T($N, blocks -> $T.singletonList(dense.$N($L)))",
+          denseOutputs, ModelDescriptor.OUTPUT_NAMES_CONSTANT, Collections.class,
+          source.forwardMethod(), input);
     } else {
       List<CodeBlock> outs = source.componentAccessors().stream()
           .map(a -> CodeBlock.of("out.$N()", a))
           .toList();
-      body.add("$T forward = blocks -> {\n$>", denseForward)
+      body.add("return new $T($N, blocks -> {\n$>", denseOutputs,
+              ModelDescriptor.OUTPUT_NAMES_CONSTANT)
           .addStatement("$L out = dense.$N($L)", source.outputType(), source.forwardMethod(), input)
           .addStatement("return $T.asList($L)", Arrays.class, CodeBlock.join(outs, ", "))
-          .add("$<};\n");
+          .add("$<});\n");
     }
-    body.add("return $T.builder($S, model.$L, dense, forward, $N)\n$>$>",
-            plan, source.model().canonicalName(), source.sparseAccess(),
-            ModelDescriptor.OUTPUT_NAMES_CONSTANT)
-        .add(".declaredConfig($N);\n$<$<", CONFIG_CONSTANT);
+    return MethodSpec.methodBuilder("outputs")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc("The dense arch's forward with its outputs named {@link #$L}: what the export\n"
+            + "traces, and what training should fit. {@code Trainer.Builder#buildHeads} given it\n"
+            + "matches each head to the output of its name, so the scores exported as {@code $L}\n"
+            + "are the ones trained as head {@code $L}.\n",
+            ModelDescriptor.OUTPUT_NAMES_CONSTANT, source.outputNames().get(0),
+            source.outputNames().get(0))
+        .addJavadoc("\n@param model the model whose dense arch to call (read directly)\n"
+            + "@return the forward and its output names\n")
+        .addParameter(source.modelParameter(), "model")
+        .returns(denseOutputs)
+        .addCode(body.build())
+        .build();
+  }
 
+  private static MethodSpec builderMethod(Source source, ClassName plan) {
+    CodeBlock body = CodeBlock.builder()
+        .addStatement("$T.requireNonNull(model, $S)", Objects.class, "model")
+        .add("return $T.builder($S, model.$L, model.$L, outputs(model))\n$>$>",
+            plan, source.model().canonicalName(), source.sparseAccess(), source.denseAccess())
+        .add(".declaredConfig($N);\n$<$<", CONFIG_CONSTANT)
+        .build();
     return MethodSpec.methodBuilder("builder")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addJavadoc("Starts an export of {@code model}: the runtime's plan builder with the sparse\n"
-            + "arch, the dense net, its forward, {@link #$L} and the declared configs filled in.\n"
+            + "arch, the dense net, its {@link #outputs} and the declared configs filled in.\n"
             + "Set {@code dataset}, {@code ckptDir} and {@code exportDir}, then call\n"
-            + "{@link $T.Builder#export()}; it names any of them that is missing.\n",
-            ModelDescriptor.OUTPUT_NAMES_CONSTANT, plan)
+            + "{@link $T.Builder#export()}; it names any of them that is missing.\n", plan)
         .addJavadoc("\n@param model the model to export, as trained (its archs are read directly)\n"
             + "@return the plan builder; set the RecIS parameters, then call {@code export()}\n")
         .addParameter(source.modelParameter(), "model")
         .returns(plan.nestedClass("Builder"))
-        .addCode(body.build())
+        .addCode(body)
         .build();
   }
 

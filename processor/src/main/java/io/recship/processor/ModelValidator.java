@@ -60,7 +60,8 @@ final class ModelValidator {
   /** Runtime types the generated exporter refers to; checked up front for one clear message. */
   private static final List<String> RUNTIME_TYPES = List.of(
       SPARSE_MODEL, MODULE, TENSOR, BLOCKS,
-      ExporterWriter.EXPORT_PLAN, ExporterWriter.DENSE_FORWARD, ExporterWriter.DECLARED_CONFIG);
+      ExporterWriter.EXPORT_PLAN, ExporterWriter.DENSE_FORWARD, ExporterWriter.DENSE_OUTPUTS,
+      ExporterWriter.DECLARED_CONFIG);
 
   /** The field Kotlin keeps a delegated property's delegate in: {@code x$delegate}. */
   private static final String DELEGATE_SUFFIX = "$delegate";

@@ -419,7 +419,7 @@ class ModelShapesTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
-        .contains("CtrDense dense = model.dense();", "model.sparse(), dense, forward");
+        .contains("CtrDense dense = model.dense();", "model.sparse(), model.dense(), outputs(model)");
   }
 
   @Test
@@ -437,7 +437,7 @@ class ModelShapesTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
-        .contains("CtrDense dense = model.dense();", "model.sparse(), dense, forward");
+        .contains("CtrDense dense = model.dense();", "model.sparse(), model.dense(), outputs(model)");
   }
 
   @Test
@@ -583,7 +583,7 @@ class ModelShapesTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
-        .contains("model.getSparse$shop_models(), dense, forward");
+        .contains("model.getSparse$shop_models(), model.dense, outputs(model)");
   }
 
   @Test
@@ -601,7 +601,7 @@ class ModelShapesTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
-        .contains("model.getSparse(), dense, forward");
+        .contains("model.getSparse(), model.dense, outputs(model)");
   }
 
   @Test
@@ -646,7 +646,7 @@ class ModelShapesTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
-        .contains("CtrDense dense = model.getDense();", "model.sparse, dense, forward");
+        .contains("CtrDense dense = model.getDense();", "model.sparse, model.getDense(), outputs(model)");
   }
 
   @Test
@@ -734,7 +734,7 @@ class ModelShapesTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
-        .contains("DenseForward forward = blocks -> Collections.singletonList(dense.forward(blocks));");
+        .contains("return new DenseOutputs(OUTPUT_NAMES, blocks -> Collections.singletonList(dense.forward(blocks)));");
   }
 
   // ------------------------------------------------------------------ checked exceptions

@@ -178,7 +178,7 @@ class RecModelProcessorTest {
 
     assertThat(compilation).succeeded();
     assertThat(generatedExporter(compilation))
-        .contains("CtrDense dense = model.getDense();", "model.getSparse(), dense, forward");
+        .contains("CtrDense dense = model.getDense();", "model.getSparse(), model.getDense(), outputs(model)");
   }
 
   @Test
@@ -193,7 +193,7 @@ class RecModelProcessorTest {
 
     assertThat(compilation).succeeded();
     assertThat(generatedExporter(compilation))
-        .contains("CtrDense dense = model.denseArch();", "model.sparseArch(), dense, forward");
+        .contains("CtrDense dense = model.denseArch();", "model.sparseArch(), model.denseArch(), outputs(model)");
   }
 
   @Test
@@ -206,7 +206,7 @@ class RecModelProcessorTest {
 
     assertThat(compilation).succeeded();
     assertThat(generatedExporter(compilation))
-        .contains("DenseForward forward = blocks -> Collections.singletonList(dense.forward(blocks.asMap()));")
+        .contains("return new DenseOutputs(OUTPUT_NAMES, blocks -> Collections.singletonList(dense.forward(blocks.asMap())));")
         .contains("public static final String OUTPUT_SCORE = \"score\";")
         .contains("OUTPUT_NAMES = List.of(OUTPUT_SCORE);");
   }

@@ -5,6 +5,7 @@ import io.recship.checkpoint.RecisLayout;
 import io.recship.checkpoint.SafeDType;
 import io.recship.checkpoint.SafetensorsReader;
 import io.recship.checkpoint.TensorInfo;
+import io.recship.checkpoint.TrainedHeads;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
 import java.nio.file.Files;
@@ -27,8 +28,11 @@ final class DenseState {
 
   private DenseState() {}
 
-  /** Returns the state-dict names that had no value in the checkpoint. */
-  static List<String> load(Path ckptDir, Module dense) {
+  /**
+   * Returns the state-dict names that had no value in the checkpoint. Refuses a checkpoint whose
+   * trainer fitted an output to a head named after another output ({@link TrainedHeads}).
+   */
+  static List<String> load(Path ckptDir, Module dense, List<String> outputNames) {
     Path file = ckptDir.resolve(RecisLayout.DENSE_FILE);
     if (!Files.isRegularFile(file)) {
       throw new ExportException(
@@ -39,6 +43,7 @@ final class DenseState {
     }
     List<String> missing = new ArrayList<>();
     try (SafetensorsReader r = SafetensorsReader.open(file)) {
+      checkHeads(file, TrainedHeads.read(r.metadata()), outputNames);
       for (Map.Entry<String, Parameter> e : dense.namedParameters().entrySet()) {
         String key = find(r, e.getKey());
         if (key == null) {
@@ -77,5 +82,31 @@ final class DenseState {
       }
     }
     return null;
+  }
+
+  /**
+   * Output i is exported as {@code outputNames[i]}; it was trained as head {@code trained[i]}. A
+   * head named after another output means the training forward returned the outputs in another
+   * order than the heads were declared, and this export would deliver that head's scores under
+   * the wrong name. Heads named otherwise (after a label, say) cannot be compared and pass.
+   */
+  private static void checkHeads(Path file, List<TrainedHeads.Head> trained, List<String> outputNames) {
+    if (trained.size() != outputNames.size()) {
+      return; // saved without a trainer, or a trainer of another model: the parameters' check speaks
+    }
+    for (int i = 0; i < trained.size(); i++) {
+      TrainedHeads.Head head = trained.get(i);
+      if (!head.name().equals(outputNames.get(i)) && outputNames.contains(head.name())) {
+        throw new ExportException(
+            ExportException.Step.PREPARE,
+            "output '" + outputNames.get(i) + "' (output " + i + " of @ExportOutput " + outputNames
+                + ") was trained as head '" + head.name() + "' on label '" + head.label() + "': " + file
+                + " records the heads, in output order, as " + TrainedHeads.describe(trained)
+                + ". The training forward returned the outputs in another order than the heads were"
+                + " declared, so this export would deliver '" + head.name() + "' scores as '"
+                + outputNames.get(i) + "'. Train with buildHeads(<Model>Exporter.outputs(model)), which"
+                + " matches heads to outputs by name, and export the new checkpoint");
+      }
+    }
   }
 }

@@ -90,6 +90,17 @@ public final class ExportPlan {
     return new Builder(modelName, sparse, dense, forward, outputNames);
   }
 
+  /**
+   * Starts a plan for a dense net whose forward and output names come together, as a generated
+   * exporter's {@code outputs(model)} gives them.
+   *
+   * @param modelName the model's name (the {@code @RecModel} class), used in messages and the
+   *     manifest
+   */
+  public static Builder builder(String modelName, SparseModel sparse, Module dense, DenseOutputs outputs) {
+    return new Builder(modelName, sparse, dense, outputs.forward(), outputs.names());
+  }
+
   public String modelName() {
     return modelName;
   }

@@ -93,7 +93,7 @@ final class ExportRun {
 
   private static void prepareDense(ExportJob plan) {
     Module dense = plan.dense();
-    DenseState.load(plan.ckptDir(), dense);
+    DenseState.load(plan.ckptDir(), dense, plan.outputNames());
     if (plan.denseOptimizer() != null) {
       plan.denseOptimizer().zeroGrad();
     }

@@ -14,6 +14,7 @@ import io.recship.checkpoint.TensorEntry;
 import io.recship.checkpoint.TensorInfo;
 import io.recship.checkpoint.TensorSource;
 import io.recship.checkpoint.TensorSpec;
+import io.recship.checkpoint.TrainedHeads;
 import io.recship.fg.ResolvedFeature;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
@@ -112,6 +113,12 @@ public final class ModelCheckpoint {
    */
   public static void save(Path dir, SparseModel sparse, Module dense, @Nullable SparseOptimizer optimizer,
       @Nullable Optimizer denseOptimizer, TrainState state) {
+    save(dir, sparse, dense, optimizer, denseOptimizer, state, List.of());
+  }
+
+  /** As the public save, recording the trainer's heads in output order ({@link TrainedHeads}). */
+  static void save(Path dir, SparseModel sparse, Module dense, @Nullable SparseOptimizer optimizer,
+      @Nullable Optimizer denseOptimizer, TrainState state, List<TrainedHeads.Head> heads) {
     // snapshot before touching the disk: a misconfigured optimizer must not leave half a checkpoint
     OptimizerState denseOptState = denseOptimizer == null ? null : denseOptimizer.state()
         .withParameterNames(moduleNames(denseOptimizer, dense));
@@ -133,6 +140,7 @@ public final class ModelCheckpoint {
     meta.put("trainer.step", Long.toString(state.step));
     meta.put("trainer.epoch", Integer.toString(state.epoch));
     meta.put("trainer.batch", Long.toString(state.batch));
+    meta.putAll(TrainedHeads.metadata(heads));
     for (ResolvedFeature f : sparse.featureGenerator().features()) {
       if (f.isLookup()) {
         meta.put(FG_PREFIX + f.name(), idRecipe(f));
@@ -205,6 +213,24 @@ public final class ModelCheckpoint {
     }
   }
 
+  /** Output i keeps its label: names may change between runs, what each output learns may not. */
+  private static void checkHeads(Path denseFile, List<TrainedHeads.Head> saved, List<TrainedHeads.Head> now) {
+    if (saved.isEmpty() || now.isEmpty()) {
+      return; // saved without a trainer, or loaded without one: nothing to compare
+    }
+    boolean same = saved.size() == now.size();
+    for (int i = 0; same && i < saved.size(); i++) {
+      same = saved.get(i).label().equals(now.get(i).label());
+    }
+    if (!same) {
+      throw new CheckpointException(denseFile, "trainer.head.*", "the checkpoint's outputs were trained, in order, as "
+              + TrainedHeads.describe(saved) + ", but this trainer's heads are " + TrainedHeads.describe(now)
+              + "; resuming would fit an output to another label.",
+          "declare the heads as the checkpoint was trained (or, with buildHeads(DenseOutputs), name each head after"
+              + " its output), or start a new training.");
+    }
+  }
+
   private static void move(Path file, Path dir) throws IOException {
     Files.move(file, dir.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
@@ -221,6 +247,16 @@ public final class ModelCheckpoint {
    */
   public static TrainState load(Path dir, SparseModel sparse, Module dense, @Nullable SparseOptimizer optimizer,
       @Nullable Optimizer denseOptimizer) {
+    return load(dir, sparse, dense, optimizer, denseOptimizer, List.of());
+  }
+
+  /**
+   * As the public load; when {@code heads} is not empty and the checkpoint recorded its trainer's
+   * heads, each output must keep its label column (a resumed run would otherwise fit an output
+   * trained for one label to another).
+   */
+  static TrainState load(Path dir, SparseModel sparse, Module dense, @Nullable SparseOptimizer optimizer,
+      @Nullable Optimizer denseOptimizer, List<TrainedHeads.Head> heads) {
     Path denseFile = dir.resolve(RecisLayout.DENSE_FILE);
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(dir, null, "checkpoint directory not found.", "check the path given to load.");
@@ -274,6 +310,7 @@ public final class ModelCheckpoint {
                   + " changed FG.");
         }
       }
+      checkHeads(denseFile, TrainedHeads.read(denseIn.metadata()), heads);
       Map<String, Parameter> params = dense.namedParameters();
       for (Map.Entry<String, Parameter> e : params.entrySet()) {
         if (!denseIn.contains(e.getKey())) {

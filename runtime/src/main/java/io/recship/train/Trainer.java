@@ -1,7 +1,10 @@
 package io.recship.train;
 
+import io.recship.checkpoint.TrainedHeads;
 import io.recship.data.Batch;
 import io.recship.data.Dataset;
+import io.recship.export.DenseForward;
+import io.recship.export.DenseOutputs;
 import io.recship.nn.Module;
 import io.recship.optim.Adam;
 import io.recship.optim.Optimizer;
@@ -44,19 +47,23 @@ import org.slf4j.LoggerFactory;
  * EvalResult r = trainer.evaluate(heldOut);   // r.auc()
  * }</pre>
  *
- * Several heads (multi-task, e.g. ctr and cvr): one {@link Builder#head} per output, and a forward
- * that returns the outputs in that order; the loss is {@code sum(weight * BCE(output, label))}:
+ * Several heads (multi-task, e.g. ctr and cvr): one {@link Builder#head} per output, named as the
+ * output; the loss is {@code sum(weight * BCE(output, label))}. The generated exporter's {@code
+ * outputs(model)} is the {@code @ExportOutput} forward with its outputs named, and heads are
+ * matched to them by name:
  *
  * <pre>{@code
- * Trainer trainer = Trainer.builder(sparse, dense)
+ * Trainer trainer = Trainer.builder(model.sparse(), model.dense())
  *     .head("ctr", "click")
  *     .head("cvr", "conversion", 0.5)
- *     .buildHeads(in -> {
- *       CtrCvr p = dense.forward(in);
- *       return List.of(p.ctr(), p.cvr());            // the heads' order
- *     });
+ *     .buildHeads(CtrModelExporter.outputs(model));
  * List<StepReport> reports = trainer.train(dataset, 1_000); // loss, auc("ctr"), auc("cvr")
  * }</pre>
+ *
+ * Without a generated exporter, {@code buildHeads(in -> List.of(p.ctr(), p.cvr()))} returns the
+ * outputs in the heads' order. Checkpoints record the head trained on each output, so that resuming
+ * with the heads in another order, or exporting outputs named after other heads, fails with both
+ * lists instead of delivering one head's scores under another's name.
  *
  * Kotlin: {@code Trainer.builder(sparse, dense).label("click").build { dense.forward(it) }}, and
  * {@code .head("ctr", "click").head("cvr", "conversion").buildHeads { val p = dense.forward(it); listOf(p.ctr, p.cvr) }}.
@@ -80,8 +87,16 @@ public final class Trainer implements AutoCloseable {
   private final @Nullable Consumer<StepReport> listener;
   private final HeadsForward forward;
   private final TrainState state = new TrainState();
+  /** Recorded in checkpoints: resuming and exporting check each output against it. */
+  private final List<TrainedHeads.Head> headsByOutput;
 
   private Trainer(Builder b, HeadsForward forward) {
+    this(b, forward, b.heads);
+  }
+
+  /** {@code headsByOutput}: the head trained on each of the dense net's outputs, in their order. */
+  private Trainer(Builder b, HeadsForward forward, List<Head> headsByOutput) {
+    this.headsByOutput = headsByOutput.stream().map(h -> new TrainedHeads.Head(h.name(), h.label())).toList();
     this.sparse = b.sparse;
     this.dense = b.dense;
     this.denseOptimizer = b.denseOptimizer != null ? b.denseOptimizer : Adam.of(b.dense, 1e-3);
@@ -392,7 +407,8 @@ public final class Trainer implements AutoCloseable {
    * the dense optimizer fresh.
    */
   public void save(Path dir, boolean denseOptimizerState) {
-    ModelCheckpoint.save(dir, sparse, dense, sparseOptimizer, denseOptimizerState ? denseOptimizer : null, state);
+    ModelCheckpoint.save(dir, sparse, dense, sparseOptimizer, denseOptimizerState ? denseOptimizer : null, state,
+        headsByOutput);
   }
 
   /**
@@ -404,7 +420,7 @@ public final class Trainer implements AutoCloseable {
    *     differs), naming the file, the key and the fix; nothing has changed then
    */
   public void load(Path dir) {
-    TrainState loaded = ModelCheckpoint.load(dir, sparse, dense, sparseOptimizer, denseOptimizer);
+    TrainState loaded = ModelCheckpoint.load(dir, sparse, dense, sparseOptimizer, denseOptimizer, headsByOutput);
     state.step = loaded.step;
     state.epoch = loaded.epoch;
     state.batch = loaded.batch;
@@ -504,7 +520,8 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * A head named {@code name} fitted to label column {@code label}, contributing {@code weight
-     * * BCE} to the loss. Heads are matched to the forward's outputs in declaration order.
+     * * BCE} to the loss. {@link #buildHeads(DenseOutputs)} matches heads to outputs by name;
+     * {@link #buildHeads(HeadsForward)} by position, in declaration order.
      */
     public Builder head(String name, String label, double weight) {
       Head head = new Head(name, label, weight);
@@ -556,6 +573,63 @@ public final class Trainer implements AutoCloseable {
       Objects.requireNonNull(forward, "forward");
       checkHeads();
       return new Trainer(this, forward);
+    }
+
+    /**
+     * A trainer whose heads are matched to {@code outputs} by name: declare one head per output,
+     * named as the output (a generated exporter's {@code outputs(model)} names them as
+     * {@code @ExportOutput} does), in any order. A model with one output may name its one head
+     * anything, e.g. after its label with {@link #label}.
+     *
+     * @throws IllegalStateException if a head names no output or an output has no head
+     */
+    public Trainer buildHeads(DenseOutputs outputs) {
+      Objects.requireNonNull(outputs, "outputs");
+      checkHeads();
+      List<String> names = outputs.names();
+      int[] outputOfHead = new int[heads.size()];
+      if (names.size() == 1 && heads.size() == 1) {
+        outputOfHead[0] = 0;
+      } else {
+        for (int i = 0; i < heads.size(); i++) {
+          outputOfHead[i] = names.indexOf(heads.get(i).name());
+          if (outputOfHead[i] < 0) {
+            throw new IllegalStateException("head '" + heads.get(i).name() + "' is not an output of the model,"
+                + " whose outputs are " + names + "; name each head after the output it trains, e.g. head(\""
+                + names.get(0) + "\", labelColumn)");
+          }
+        }
+        List<String> untrained = new ArrayList<>(names);
+        heads.forEach(h -> untrained.remove(h.name()));
+        if (!untrained.isEmpty()) {
+          throw new IllegalStateException("output" + (untrained.size() == 1 ? " " : "s ") + untrained
+              + " of the model ha" + (untrained.size() == 1 ? "s" : "ve") + " no head, so training would leave"
+              + " " + (untrained.size() == 1 ? "it" : "them") + " untrained; declare head(\"" + untrained.get(0)
+              + "\", labelColumn) for each output");
+        }
+      }
+      List<Head> byOutput = new ArrayList<>(names.size());
+      for (int j = 0; j < names.size(); j++) {
+        for (int i = 0; i < outputOfHead.length; i++) {
+          if (outputOfHead[i] == j) {
+            byOutput.add(heads.get(i));
+          }
+        }
+      }
+      DenseForward forward = outputs.forward();
+      return new Trainer(this, blocks -> {
+        List<Tensor> all = forward.apply(blocks);
+        if (all == null || all.size() != names.size()) {
+          throw new IllegalStateException("the forward returned " + (all == null ? "null" : all.size() + " outputs")
+              + " for the " + names.size() + " named outputs " + names);
+        }
+        // not List.of: a null output must reach the check in outputs() that names the head
+        List<Tensor> byHead = new ArrayList<>(outputOfHead.length);
+        for (int index : outputOfHead) {
+          byHead.add(all.get(index));
+        }
+        return byHead;
+      }, byOutput);
     }
 
     private void checkHeads() {

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.recship.checkpoint.CheckpointException;
 import io.recship.data.Batch;
 import io.recship.data.Dataset;
 import io.recship.data.Schema;
 import io.recship.data.SyntheticCtr;
+import io.recship.export.DenseOutputs;
 import io.recship.nn.Parameter;
 import io.recship.optim.Adam;
 import io.recship.sparse.SparseAdam;
@@ -22,6 +24,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -321,6 +324,97 @@ class TrainerHeadsTest {
           .hasMessage("head 'cvr': loss weight must be finite and >= 0, got NaN");
       assertThatThrownBy(() -> Trainer.builder(sparse(), dense).head("cvr", " "))
           .hasMessage("head 'cvr' needs the name of a label column, got \" \"");
+    }
+  }
+
+  // ------------------------------------------------------------------ heads matched to outputs by name
+
+  private static DenseOutputs named(TwoTowerDense dense) {
+    return new DenseOutputs(List.of("ctr", "cvr"), dense::forward);
+  }
+
+  /** Trains 5 steps from the same start; returns the ctr tower's last weights. */
+  private static float[] ctrTowerAfterTraining(BiFunction<Trainer.Builder, TwoTowerDense, Trainer> build) {
+    try (TwoTowerDense dense = new TwoTowerDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = build.apply(Trainer.builder(sparse(), dense).denseOptimizer(adam)
+          .sparseOptimizer(SparseAdam.of(0.01)), dense);
+      t.train(data(), 5);
+      return dense.namedParameters().get("ctr_tower.1.weight").toFloatArray();
+    }
+  }
+
+  @Test
+  void headsDeclaredInAnotherOrderThanTheNamedOutputsTrainTheOutputOfTheirName() {
+    float[] byPosition = ctrTowerAfterTraining((b, dense) -> b
+        .head("ctr", SyntheticCtr.LABEL).head("cvr", CONVERSION).buildHeads(dense::forward));
+    float[] byName = ctrTowerAfterTraining((b, dense) -> b
+        .head("cvr", CONVERSION).head("ctr", SyntheticCtr.LABEL).buildHeads(named(dense)));
+    float[] swapped = ctrTowerAfterTraining((b, dense) -> b
+        .head("cvr", CONVERSION).head("ctr", SyntheticCtr.LABEL).buildHeads(dense::forward));
+
+    assertThat(byName).hasSameSizeAs(byPosition);
+    for (int i = 0; i < byName.length; i++) {
+      assertThat(byName[i]).as("ctr tower weight %d", i).isCloseTo(byPosition[i], within(1e-5f));
+    }
+    // the check has teeth: fitting the ctr tower to conversion moves it elsewhere
+    float maxDiff = 0;
+    for (int i = 0; i < swapped.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(swapped[i] - byPosition[i]));
+    }
+    assertThat(maxDiff).isGreaterThan(1e-3f);
+  }
+
+  @Test
+  void aHeadThatNamesNoOutputIsRefusedListingTheOutputs() {
+    try (TwoTowerDense dense = new TwoTowerDense(1)) {
+      assertThatThrownBy(() -> Trainer.builder(sparse(), dense)
+          .head("ctr", SyntheticCtr.LABEL).head("click_rate", CONVERSION).buildHeads(named(dense)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("head 'click_rate' is not an output of the model, whose outputs are [ctr, cvr]");
+    }
+  }
+
+  @Test
+  void anOutputWithoutAHeadIsRefusedNamingIt() {
+    try (TwoTowerDense dense = new TwoTowerDense(1)) {
+      assertThatThrownBy(() -> Trainer.builder(sparse(), dense)
+          .head("ctr", SyntheticCtr.LABEL).buildHeads(named(dense)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("output [cvr] of the model has no head")
+          .hasMessageContaining("head(\"cvr\", labelColumn)");
+    }
+  }
+
+  @Test
+  void oneHeadTrainsTheOneOutputWhateverItsName() {
+    try (TwoTowerDense dense = new TwoTowerDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = Trainer.builder(sparse(), dense).label(SyntheticCtr.LABEL).denseOptimizer(adam)
+          .buildHeads(new DenseOutputs(List.of("ctr"), in -> List.of(dense.ctr(in))));
+      List<StepReport> reports = t.train(data(), 2);
+      assertThat(reports.get(reports.size() - 1).heads()).containsOnlyKeys(SyntheticCtr.LABEL);
+    }
+  }
+
+  @Test
+  void resumingWithTheHeadsInAnotherOrderIsRefusedNamingBoth() {
+    Path ckpt = dir.resolve("ckpt");
+    try (TwoTowerDense dense = new TwoTowerDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      SparseModel sparse = sparse();
+      Trainer first = twoHeads(sparse, dense, adam, 1.0);
+      first.train(data(), 2);
+      first.save(ckpt);
+      Trainer swapped = Trainer.builder(sparse, dense).head("cvr", CONVERSION).head("ctr", SyntheticCtr.LABEL)
+          .denseOptimizer(adam).buildHeads(dense::forward);
+
+      assertThatThrownBy(() -> swapped.load(ckpt))
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageContaining("trained, in order, as [ctr <- click, cvr <- conversion], but this trainer's heads"
+              + " are [cvr <- conversion, ctr <- click]");
+      // by name, the same declaration resumes: each output keeps its label
+      Trainer byName = Trainer.builder(sparse, dense).head("cvr", CONVERSION).head("ctr", SyntheticCtr.LABEL)
+          .denseOptimizer(adam).buildHeads(named(dense));
+      byName.load(ckpt);
+      assertThat(byName.steps()).isEqualTo(2);
     }
   }
 }

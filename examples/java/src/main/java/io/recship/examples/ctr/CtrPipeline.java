@@ -226,7 +226,7 @@ public final class CtrPipeline {
         .sparseOptimizer(SparseAdam.of(sparseLearningRate))
         .reportEvery(reportEvery)
         .onReport(onReport)
-        .buildHeads(in -> model.dense.forward(in).toList());
+        .buildHeads(CtrModelExporter.outputs(model)); // heads matched to the outputs by name
   }
 
   /** Scores {@code samples} with the export, {@value #SCORE_BATCH} at a time. */
