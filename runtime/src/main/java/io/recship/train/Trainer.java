@@ -242,8 +242,8 @@ public final class Trainer implements AutoCloseable {
           + " outputs for the heads " + names());
     }
     if (p.size() != heads.size()) {
-      throw new IllegalStateException("the forward returned " + p.size() + " outputs but the trainer has "
-          + heads.size() + " heads " + names() + "; return one probability tensor per head, in head order");
+      throw new IllegalStateException("the forward returned " + count(p.size(), "output") + " but the trainer has "
+          + count(heads.size(), "head") + " " + names() + "; return one probability tensor per head, in head order");
     }
     for (int i = 0; i < p.size(); i++) {
       if (p.get(i) == null) {
@@ -299,14 +299,18 @@ public final class Trainer implements AutoCloseable {
    * Trains {@code steps} more steps, continuing from the current epoch and batch (a new epoch
    * starts when the data runs out). Returns the reports made.
    *
-   * @throws IllegalArgumentException a head's label is not among the dataset's labels (checked
-   *     before any step)
+   * @throws IllegalArgumentException {@code steps} is below 1, or a head's label is not among the
+   *     dataset's labels (checked before any step)
    * @throws IllegalStateException the dataset yields no batch, or fewer batches than a resumed
    *     position needs, or the forward returns another number of outputs than there are heads, or
    *     a head's loss is not finite (that step updates nothing; the message names what is not finite)
    * @throws io.recship.data.DataException a row the dataset's {@code BadRowPolicy} does not skip
    */
   public List<StepReport> train(Dataset dataset, long steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException("train needs at least 1 step, got " + steps
+          + "; pass how many batches to train on");
+    }
     checkLabels(dataset);
     List<StepReport> reports = new ArrayList<>();
     Window window = new Window();
@@ -424,6 +428,10 @@ public final class Trainer implements AutoCloseable {
     state.step = loaded.step;
     state.epoch = loaded.epoch;
     state.batch = loaded.batch;
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   /** Per head, loss and predictions since the last report. */

@@ -262,9 +262,19 @@ class TrainerHeadsTest {
           .buildHeads(in -> List.of(dense.ctr(in)));
       assertThatThrownBy(() -> t.train(data(), 1))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessage("the forward returned 1 outputs but the trainer has 2 heads [ctr, cvr];"
+          .hasMessage("the forward returned 1 output but the trainer has 2 heads [ctr, cvr];"
               + " return one probability tensor per head, in head order");
       assertThat(t.steps()).isZero();
+    }
+  }
+
+  @Test
+  void trainingForNoStepsIsRefusedRatherThanDoingNothing() {
+    try (TwoTowerDense dense = new TwoTowerDense(1); Adam adam = Adam.of(dense, 0.01)) {
+      Trainer t = twoHeads(sparse(), dense, adam, 1.0);
+      assertThatThrownBy(() -> t.train(data(), 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("train needs at least 1 step, got 0; pass how many batches to train on");
     }
   }
 
