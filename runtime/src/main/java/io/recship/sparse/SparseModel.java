@@ -71,6 +71,14 @@ public final class SparseModel {
     return new SparseModel(fg, false, 0);
   }
 
+  /**
+   * RecIS {@code from_fg(fg)} with the seed of the row initializers: one flat map of blocks, and
+   * the same initial embeddings for the same seed.
+   */
+  public static SparseModel fromFg(FeatureGenerator fg, long seed) {
+    return new SparseModel(fg, false, seed);
+  }
+
   /** RecIS {@code from_fg(fg, split_seq)}: with {@code true}, sequence blocks come apart. */
   public static SparseModel fromFg(FeatureGenerator fg, boolean splitSeq) {
     return new SparseModel(fg, splitSeq, 0);

@@ -96,6 +96,25 @@ class SparseModelTest {
     assertThat(model.tables().keySet()).containsExactly("age", "category", "gender", "item_id", "user_id");
   }
 
+  private static Map<String, float[]> blocksOf(SparseModel model) {
+    Batch batch = SyntheticCtr.of(1).dataset(0, 7).build().first();
+    Map<String, float[]> out = new java.util.TreeMap<>();
+    try (TensorScope s = TensorScope.open()) {
+      model.forward(batch).blocks().asMap().forEach((name, t) -> out.put(name, t.toFloatArray()));
+    }
+    return out;
+  }
+
+  @Test
+  void theSeedOverloadIsTheFlatBlockModelWithThatSeedsInitialRows() {
+    FeatureGenerator fg = SyntheticCtr.featureGenerator();
+    Map<String, float[]> seeded = blocksOf(SparseModel.fromFg(fg, 5L));
+    Map<String, float[]> spelledOut = blocksOf(SparseModel.fromFg(fg, false, 5L));
+    assertThat(seeded.keySet()).isEqualTo(spelledOut.keySet());
+    seeded.forEach((name, values) -> assertThat(values).as(name).isEqualTo(spelledOut.get(name)));
+    assertThat(blocksOf(SparseModel.fromFg(fg, 6L)).get("user")).isNotEqualTo(seeded.get("user"));
+  }
+
   @Test
   void idChainUsesFarmhashMurmurModBucketizeAndFullHashWithoutBuckets() {
     SparseModel model = SparseModel.fromFg(fg());

@@ -53,7 +53,7 @@ public final class SparseBench {
               "gen_key_type": "hash", "hash_bucket_size": %d, "gen_val_type": "lookup",
               "embedding_dimension": %d, "combiner": "mean"}]}""".formatted(rows, dim)),
         new ConfigSource("bench-mc.json", "{\"b\": [\"tags\"]}"), FgOptions.DEFAULT);
-    SparseModel model = SparseModel.fromFg(fg, false, 1);
+    SparseModel model = SparseModel.fromFg(fg, 1L);
     EmbeddingTable table = model.table("tags");
     long t0 = System.nanoTime();
     for (long id = 0; id < rows; id++) {

@@ -24,7 +24,7 @@ public final class CtrModel implements AutoCloseable {
 
   /** Sparse tables and dense parameters drawn from {@code seed}. */
   public CtrModel(FeatureGenerator fg, long seed) {
-    this.sparse = SparseModel.fromFg(fg, false, seed); // one flat map of blocks, as RTP needs
+    this.sparse = SparseModel.fromFg(fg, seed); // one flat map of blocks, as RTP needs
     this.dense = new CtrDense(fg, seed);
   }
 
