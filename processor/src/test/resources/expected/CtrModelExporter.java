@@ -22,9 +22,9 @@ import org.jspecify.annotations.NullMarked;
  * each head fits the output of its name:
  *
  * <pre>{@code
- * Trainer trainer = Trainer.builder(sparse, dense)
- *     .head("ctr", labelColumn)
- *     .head("cvr", labelColumn)
+ * Trainer trainer = Trainer.builder(model.sparse, model.dense)
+ *     .head("ctr", "<label column>")
+ *     .head("cvr", "<label column>")
  *     .buildHeads(CtrModelExporter.outputs(model));
  * }</pre>
  *

@@ -263,8 +263,10 @@ final class ExporterWriter {
         .add("\n<p>{@link #outputs} is that forward with its outputs named: train with it, so that\n")
         .add("each head fits the output of its name:\n")
         .add("\n<pre>{@code\n")
-        .add("Trainer trainer = Trainer.builder(sparse, dense)\n")
-        .add("$L", source.outputNames().stream().map(n -> "    .head(\"" + n + "\", labelColumn)\n")
+        .add("Trainer trainer = Trainer.builder(model.$L, model.$L)\n", source.sparseAccess(),
+            source.denseAccess())
+        .add("$L", source.outputNames().stream()
+            .map(n -> "    .head(\"" + n + "\", \"<label column>\")\n")
             .reduce("", String::concat))
         .add("    .buildHeads($L.outputs(model));\n}</pre>\n", source.exporter().simpleName())
         .add("\n<p>{@link #builder} returns the runtime's {@link $T.Builder}, whose setters are the\n",
