@@ -3,6 +3,7 @@ package io.recship.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.recship.tensor.Tensor;
@@ -59,9 +60,10 @@ public final class Parameter implements AutoCloseable {
     try (NDManager temp = nd.getManager().newSubManager()) {
       // A copy into the parameter's own memory (libtorch's, 64-byte aligned). NDArray.set(Buffer)
       // would instead make a Java direct buffer, 16-byte aligned, the parameter's memory, and the
-      // last bits of a resumed training could then depend on where the JVM put it.
-      NDArray source = Tensor.of(values, shape()).toNDArray();
-      source.attach(temp);
+      // last bits of a resumed training could then depend on where the JVM put it. The source is
+      // only read by this copy, outside autograd, so it may stay in Java memory (not Tensor.of,
+      // whose extra copy into libtorch's memory would double the time of a large load).
+      NDArray source = temp.create(values, new Shape(shape()));
       nd.set(new NDIndex("..."), source);
     } finally {
       JniUtils.setGradMode(grad);
