@@ -138,6 +138,57 @@ public record ExportManifest(
     return m;
   }
 
+  /** The file that marks RecIS' dense folder ({@code export_folder_name}) of an export. */
+  public static final String OUTPUT_INFO = "output_info.json";
+
+  /**
+   * The dense folder (RecIS' {@code export_folder_name}) this manifest lists: the one top-level
+   * folder with a listed {@value #OUTPUT_INFO}, relative to the export folder. Other folders in
+   * the export folder are not part of the export, whatever they hold.
+   *
+   * @throws ExportException if the manifest lists no such folder, or several
+   */
+  public String denseFolder() {
+    List<String> found = new ArrayList<>();
+    for (ExportedFile f : files) {
+      int slash = f.path().indexOf('/');
+      if (slash > 0 && f.path().substring(slash + 1).equals(OUTPUT_INFO)) {
+        found.add(f.path().substring(0, slash));
+      }
+    }
+    if (found.size() != 1) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          FILE_NAME + " lists " + (found.isEmpty() ? "no" : found.size()) + " dense folder"
+              + (found.size() == 1 ? "" : "s") + " with " + OUTPUT_INFO
+              + (found.isEmpty() ? "" : " (" + String.join(", ", found) + ")")
+              + ", an export has exactly one: the export is incomplete or the manifest was edited; export again");
+    }
+    return found.get(0);
+  }
+
+  /**
+   * The TorchScript archive this manifest lists in {@link #denseFolder()}: relative to the export
+   * folder. Other {@code *.pt} files there are not part of the export.
+   *
+   * @throws ExportException if the manifest lists no archive there, or several
+   */
+  public String archive() {
+    String folder = denseFolder();
+    List<String> found = files.stream().map(ExportedFile::path)
+        .filter(p -> p.startsWith(folder + "/") && p.indexOf('/', folder.length() + 1) < 0 && p.endsWith(".pt"))
+        .toList();
+    if (found.size() != 1) {
+      throw new ExportException(
+          ExportException.Step.LOAD,
+          FILE_NAME + " lists " + (found.isEmpty() ? "no" : found.size()) + " TorchScript archive"
+              + (found.size() == 1 ? "" : "s") + " (*.pt) in " + folder
+              + (found.isEmpty() ? "" : " (" + String.join(", ", found) + ")")
+              + ", an export has exactly one: the export is incomplete or the manifest was edited; export again");
+    }
+    return found.get(0);
+  }
+
   /**
    * What {@code exportDir} holds besides this manifest and the files it lists (and the folders
    * leading to them): nothing an export wrote, so a user's. Paths are relative to {@code

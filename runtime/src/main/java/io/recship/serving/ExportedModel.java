@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,14 +77,18 @@ public final class ExportedModel implements AutoCloseable {
   }
 
   /**
-   * Verifies and loads an export folder.
+   * Verifies and loads an export folder. The manifest decides what belongs to the export: the
+   * dense folder, the TorchScript archive and the table files are the ones it lists; anything
+   * else in the folder (a backup {@code *.pt}, an old dense folder, another {@code
+   * *.safetensors}) is not part of the export and is ignored, with a warning in the log.
    *
    * @throws ExportException (step "load export") naming the file at fault: a missing or tampered
    *     file, a malformed JSON file, an archive libtorch rejects
    */
   public static ExportedModel load(Path dir) {
     ExportManifest manifest = ExportManifest.verify(dir);
-    Path fx = denseFolder(dir);
+    warnUnlisted(dir, manifest);
+    Path fx = dir.resolve(manifest.denseFolder());
     FeatureGenerator fg = featureGenerator(dir, fx);
     List<String> outputs = new ArrayList<>();
     for (JsonNode n : readJson(fx.resolve("output_info.json")).path("OutputNodes")) {
@@ -102,7 +105,7 @@ public final class ExportedModel implements AutoCloseable {
     }
     SparseModel sparse = SparseModel.fromFg(fg).eval();
     long rows = loadTables(dir, sparse, manifest);
-    Path archive = archive(fx);
+    Path archive = dir.resolve(manifest.archive());
     ScriptModel script;
     try {
       script = ScriptModel.load(archive);
@@ -198,34 +201,16 @@ public final class ExportedModel implements AutoCloseable {
     return "ExportedModel[" + dir + ", outputs " + outputNames + "]";
   }
 
-  /** The folder holding {@code output_info.json} (RecIS' {@code export_folder_name}). */
-  private static Path denseFolder(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      List<Path> found =
-          s.filter(p -> Files.isRegularFile(p.resolve("output_info.json"))).sorted().toList();
-      if (found.size() != 1) {
-        throw new ExportException(
-            ExportException.Step.LOAD,
-            dir + " must hold exactly one dense folder with output_info.json (found " + found
-                + "); point to an export folder");
+  private static void warnUnlisted(Path dir, ExportManifest manifest) {
+    try {
+      List<String> unlisted = manifest.unlistedIn(dir);
+      if (!unlisted.isEmpty()) {
+        log.warn("{} in {} not listed in {}, so not part of the export, ignored: {}",
+            ExportManifest.countUnlisted(unlisted), dir, ExportManifest.FILE_NAME,
+            ExportManifest.nameUnlisted(unlisted));
       }
-      return found.get(0);
     } catch (IOException e) {
-      throw new ExportException(ExportException.Step.LOAD, "cannot list " + dir + " (" + e + ")", e);
-    }
-  }
-
-  private static Path archive(Path fx) {
-    try (Stream<Path> s = Files.list(fx)) {
-      List<Path> pts = s.filter(p -> p.getFileName().toString().endsWith(".pt")).sorted().toList();
-      if (pts.size() != 1) {
-        throw new ExportException(
-            ExportException.Step.LOAD,
-            fx + " must hold exactly one TorchScript archive (*.pt), found " + pts);
-      }
-      return pts.get(0);
-    } catch (IOException e) {
-      throw new ExportException(ExportException.Step.LOAD, "cannot list " + fx + " (" + e + ")", e);
+      log.warn("cannot list {} to find files {} does not list: {}", dir, ExportManifest.FILE_NAME, e.toString());
     }
   }
 
@@ -253,19 +238,20 @@ public final class ExportedModel implements AutoCloseable {
   }
 
   /**
-   * Puts every {@code id}/{@code embedding} pair of the export's {@code *.safetensors} into the
+   * Puts every {@code id}/{@code embedding} pair of the export's {@code *.safetensors} (the ones
+   * its manifest lists) into the
    * sparse model's tables. Works for both export modes: a copy-mode export has no {@code index}
    * (RecIS copies only {@code *.safetensors} and {@code *.json}), so the files' headers are the
    * index; optimizer slots a copy-mode export keeps are skipped. Every table the FG looks up must
    * be there with the FG's dimension: a missing one would score its features as all zeros.
    */
   private static long loadTables(Path dir, SparseModel sparse, ExportManifest manifest) {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
-    } catch (IOException e) {
-      throw new ExportException(ExportException.Step.LOAD, "cannot list " + dir + " (" + e + ")", e);
-    }
+    List<Path> files = manifest.files().stream()
+        .map(f -> f.path())
+        .filter(p -> p.indexOf('/') < 0 && p.endsWith(".safetensors"))
+        .sorted()
+        .map(dir::resolve)
+        .toList();
     Map<String, TensorInfo> ids = new LinkedHashMap<>();
     Map<String, Path> where = new LinkedHashMap<>();
     Map<String, TensorInfo> embs = new LinkedHashMap<>();
@@ -296,7 +282,7 @@ public final class ExportedModel implements AutoCloseable {
                 + " of " + dir + " " + files.stream().map(p -> p.getFileName().toString()).toList()
                 + " holds " + table + ".embedding/part_*; scoring would treat "
                 + (users.startsWith("features") ? "these features" : "this feature")
-                + " as all zeros; " + madeFrom(dir, manifest));
+                + " as all zeros; " + madeFrom());
       }
     }
     long rows = 0;
@@ -309,7 +295,7 @@ public final class ExportedModel implements AutoCloseable {
             ExportException.Step.LOAD,
             "table '" + table + "' in " + where.get(emb.name()) + " has " + emb.name() + " but no"
                 + " matching id tensor " + table + ".id/" + e.getKey().substring(table.length() + 1)
-                + " in any *.safetensors file; " + madeFrom(dir, manifest, where.get(emb.name())));
+                + " in any *.safetensors file; " + madeFrom());
       }
       if (!sparse.tables().containsKey(table)) {
         log.warn("export table '{}' is not used by the export's FG; skipped", table);
@@ -322,7 +308,7 @@ public final class ExportedModel implements AutoCloseable {
             "table '" + table + "' in " + where.get(emb.name()) + " is " + emb + " with " + id
                 + ", but fg.json gives it dimension " + t.dim() + " (" + features(sparse, table)
                 + "); the export is inconsistent: "
-                + madeFrom(dir, manifest, where.get(emb.name()), where.get(id.name())));
+                + madeFrom());
       }
       rows += readInto(t, where.get(id.name()), id, where.get(emb.name()), emb);
     }
@@ -339,27 +325,11 @@ public final class ExportedModel implements AutoCloseable {
   }
 
   /**
-   * Where a table problem comes from, and its fix. The manifest was verified, so files it lists
-   * are as the export wrote them: the checkpoint the export was made from was already
-   * inconsistent, and exporting it again would copy the same problem. A file it does not list was
-   * put into the folder afterwards.
+   * Where a table problem comes from, and its fix. Only files the verified manifest lists are
+   * read, so they are as the export wrote them: the checkpoint the export was made from was
+   * already inconsistent, and exporting it again would copy the same problem.
    */
-  private static String madeFrom(Path dir, ExportManifest manifest, Path... files) {
-    java.util.Set<String> listed = new java.util.HashSet<>();
-    manifest.files().forEach(f -> listed.add(f.path()));
-    List<String> unlisted = new ArrayList<>();
-    for (Path f : files) {
-      String rel = dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
-      if (!listed.contains(rel) && !unlisted.contains(rel)) {
-        unlisted.add(rel);
-      }
-    }
-    if (!unlisted.isEmpty()) {
-      return unlisted + (unlisted.size() == 1 ? " is" : " are") + " not listed in "
-          + ExportManifest.FILE_NAME + ", so not part of the export: "
-          + (unlisted.size() == 1 ? "it was" : "they were") + " put into " + dir
-          + " afterwards; remove it, or export again into an empty folder";
-    }
+  private static String madeFrom() {
     return "the export's files match " + ExportManifest.FILE_NAME + ", so the checkpoint it was"
         + " exported from was already inconsistent with fg.json, and exporting that checkpoint"
         + " again gives the same result: export from a checkpoint saved by training with this"

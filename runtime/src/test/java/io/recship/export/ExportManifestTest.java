@@ -67,4 +67,21 @@ class ExportManifestTest {
         .hasMessageContaining(ExportManifest.FILE_NAME)
         .hasMessageContaining("is not a valid manifest");
   }
+
+  @Test
+  void theDenseFolderAndArchiveAreTheOnesTheManifestListsWhateverElseIsThere() {
+    ExportManifest m = new ExportManifest(ExportManifest.FORMAT, 1, "m", "now", 1, java.util.List.of(
+        new ExportedFile("fg.json", 1, "a"),
+        new ExportedFile("fx_user_model/output_info.json", 1, "b"),
+        new ExportedFile("fx_user_model/user_model.pt", 1, "c"),
+        new ExportedFile("fx_user_model/sub/other.pt", 1, "d")));
+    assertThat(m.denseFolder()).isEqualTo("fx_user_model");
+    assertThat(m.archive()).isEqualTo("fx_user_model/user_model.pt");
+
+    ExportManifest none = new ExportManifest(ExportManifest.FORMAT, 1, "m", "now", 1,
+        java.util.List.of(new ExportedFile("fg.json", 1, "a")));
+    assertThatThrownBy(none::denseFolder)
+        .hasMessage("load export: recship-manifest.json lists no dense folders with output_info.json, an export has"
+            + " exactly one: the export is incomplete or the manifest was edited; export again");
+  }
 }

@@ -165,15 +165,37 @@ class ExportedModelTest {
             + " exported from was already inconsistent with fg.json")
         .hasMessageEndingWith("export from a checkpoint saved by training with this fg.json (the export"
             + " now refuses such a checkpoint)");
-    // the same file put into the folder after the export is named as such
-    Path other = tmp.resolve("export2");
-    Exporter.export(plan(other, samples(64, 3)).build());
-    Files.copy(extra, other.resolve("model-000001-of-000002.safetensors"));
-    assertThatThrownBy(() -> ExportedModel.load(other))
-        .isInstanceOf(ExportException.class)
-        .hasMessageEndingWith("the export is inconsistent: [model-000001-of-000002.safetensors] is not"
-            + " listed in recship-manifest.json, so not part of the export: it was put into " + other
-            + " afterwards; remove it, or export again into an empty folder");
+  }
+
+  @Test
+  void filesTheManifestDoesNotListAreNotPartOfTheExportAndDoNotStopItLoading() throws IOException {
+    Path out = tmp.resolve("export");
+    Exporter.export(plan(out, samples(64, 3)).build());
+    List<Map<String, Object>> probe = samples(20, 4);
+    Map<String, float[]> clean;
+    try (ExportedModel m = ExportedModel.load(out)) {
+      clean = m.score(probe);
+    }
+    Path fx;
+    try (java.util.stream.Stream<Path> s = Files.list(out)) {
+      fx = s.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    Path archive;
+    try (java.util.stream.Stream<Path> s = Files.list(fx)) {
+      archive = s.filter(p -> p.toString().endsWith(".pt")).findFirst().orElseThrow();
+    }
+    // a backup archive, a leftover dense folder beside the export's, a table file from elsewhere
+    Files.copy(archive, fx.resolve("backup.pt"));
+    Path old = Files.createDirectories(out.resolve(fx.getFileName() + "_old"));
+    Files.copy(fx.resolve("output_info.json"), old.resolve("output_info.json"));
+    Files.writeString(out.resolve("model-000001-of-000002.safetensors"), "not a table file");
+
+    try (ExportedModel m = ExportedModel.load(out)) {
+      Map<String, float[]> again = m.score(probe);
+      assertThat(again.keySet()).containsExactly("ctr", "cvr");
+      assertThat(again.get("ctr")).containsExactly(clean.get("ctr"));
+      assertThat(again.get("cvr")).containsExactly(clean.get("cvr"));
+    }
   }
 
   @Test
