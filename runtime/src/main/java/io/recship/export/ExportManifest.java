@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@value #FILE_NAME}: every file of an export with its size and SHA-256. It is written last,
@@ -95,24 +96,20 @@ public record ExportManifest(
     try {
       m = JSON.readValue(file.toFile(), ExportManifest.class);
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-      if (Files.isRegularFile(exportDir.resolve("dense.safetensors")) && Files.isRegularFile(exportDir.resolve("index"))) {
-        throw new ExportException(
-            ExportException.Step.LOAD,
-            exportDir + " is a training checkpoint (dense.safetensors, index), not an export: export it with the"
-                + " generated exporter (<Model>Exporter.builder(model).ckptDir(" + exportDir.getFileName()
-                + ")...export()) and point to its exportDir");
-      }
+      String other = notAnExport(exportDir);
       throw new ExportException(
           ExportException.Step.LOAD,
-          exportDir
-              + " has no "
-              + FILE_NAME
-              + ": it is not a complete RecShip export (the manifest is written last). Point to"
-              + " the export folder itself, or export again");
+          other != null
+              ? other
+              : exportDir
+                  + " has no "
+                  + FILE_NAME
+                  + ": it is not a complete RecShip export (the manifest is written last). Point to"
+                  + " the export folder itself, or export again");
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new ExportException(
           ExportException.Step.LOAD,
-          file + " is not a valid manifest (" + e.getOriginalMessage() + "); export again",
+          jsonProblem(file, e) + "; it is not a valid manifest: export again",
           e);
     } catch (IOException e) {
       throw new ExportException(
@@ -136,6 +133,27 @@ public record ExportManifest(
               + ": upgrade RecShip");
     }
     return m;
+  }
+
+  /**
+   * Why {@code dir}, which has no manifest, is something else than an export folder, with the
+   * folder to give instead; null if it looks like nothing RecShip writes. Recognised: a training
+   * checkpoint ({@code dense.safetensors} and {@code index}) and the dense folder inside an export
+   * (it holds {@code output_info.json}).
+   */
+  public static @Nullable String notAnExport(Path dir) {
+    if (Files.isRegularFile(dir.resolve("dense.safetensors")) && Files.isRegularFile(dir.resolve("index"))) {
+      return dir + " is a training checkpoint (dense.safetensors, index), not an export: export it with the"
+          + " generated exporter (<Model>Exporter.builder(model).ckptDir(" + dir.getFileName()
+          + ")...export()) and point to its exportDir";
+    }
+    if (Files.isRegularFile(dir.resolve(OUTPUT_INFO))) {
+      Path parent = dir.toAbsolutePath().normalize().getParent();
+      return dir + " is the dense folder inside an export (it holds " + OUTPUT_INFO + "), not the export folder:"
+          + " give its parent " + (parent == null ? "folder" : parent.toString())
+          + (parent != null && Files.isRegularFile(parent.resolve(FILE_NAME)) ? ", which holds " + FILE_NAME : "");
+    }
+    return null;
   }
 
   /** The file that marks RecIS' dense folder ({@code export_folder_name}) of an export. */
@@ -187,6 +205,37 @@ public record ExportManifest(
               + ", an export has exactly one: the export is incomplete or the manifest was edited; export again");
     }
     return found.get(0);
+  }
+
+  /**
+   * A JSON file of an export that does not parse, in the wording data files get
+   * ({@code io.recship.data}'s JsonSyntax): {@code file:line:column: not valid JSON: reason},
+   * where the reason is Jackson's own words without its location text and feature names (a
+   * value of the wrong type, which is valid JSON, gives {@code file:line:column: reason}).
+   */
+  public static String jsonProblem(Path file, com.fasterxml.jackson.core.JacksonException e) {
+    com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+    String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip();
+    String reason;
+    if (m.startsWith("No content to map due to end-of-input")) {
+      return file + ": not valid JSON: the file is empty";
+    }
+    if (m.startsWith("Unexpected end-of-input")) {
+      reason = m.contains("Object") ? "the file ends inside an object: '}' is missing"
+          : m.contains("Array") ? "the file ends inside an array: ']' is missing"
+          : m.contains("quote") ? "the file ends inside a string: the closing '\"' is missing"
+          : "the file ends before the JSON value does";
+    } else {
+      reason = m.replaceAll("\\s*\\((start marker at|through reference chain).*", "")
+          .replaceAll("\\s*\\[Source:.*", "")
+          .replaceAll(":?\\s*enable `[^`]*`.*", "")
+          .replaceAll(" \\(code \\d+[^)]*\\)", "")
+          .strip();
+      reason = reason.isEmpty() ? "unreadable JSON"
+          : reason.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + reason.substring(1);
+    }
+    return file + (at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+        + (e instanceof com.fasterxml.jackson.core.exc.StreamReadException ? ": not valid JSON: " : ": ") + reason;
   }
 
   /**

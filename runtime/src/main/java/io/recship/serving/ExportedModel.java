@@ -231,9 +231,12 @@ public final class ExportedModel implements AutoCloseable {
   private static JsonNode readJson(Path file) {
     try {
       return JSON.readTree(file.toFile());
-    } catch (IOException e) {
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      // the manifest was verified, so the file is as the export wrote it
       throw new ExportException(
-          ExportException.Step.LOAD, file + " is not valid JSON (" + e.getMessage() + ")", e);
+          ExportException.Step.LOAD, ExportManifest.jsonProblem(file, e) + "; export again", e);
+    } catch (IOException e) {
+      throw new ExportException(ExportException.Step.LOAD, "cannot read " + file + " (" + e + ")", e);
     }
   }
 

@@ -59,13 +59,36 @@ class ExportManifestTest {
   }
 
   @Test
-  void malformedManifestIsReportedWithItsPath() throws IOException {
+  void malformedManifestIsReportedWithFileLineColumnAndAPlainReason() throws IOException {
     Path out = publish("x");
-    Files.writeString(out.resolve(ExportManifest.FILE_NAME), "{\"format\": ");
+    Path file = out.resolve(ExportManifest.FILE_NAME);
+    Files.writeString(file, "{\"format\": ");
     assertThatThrownBy(() -> ExportManifest.verify(out))
         .isInstanceOf(ExportException.class)
-        .hasMessageContaining(ExportManifest.FILE_NAME)
-        .hasMessageContaining("is not a valid manifest");
+        .hasMessage("load export: " + file + ":1:12: not valid JSON: the file ends inside an object: '}' is missing;"
+            + " it is not a valid manifest: export again");
+    Files.writeString(file, "{\"format\": \"recship-export\", \"files\": 3}");
+    assertThatThrownBy(() -> ExportManifest.verify(out))
+        .hasMessageStartingWith("load export: " + file + ":1:")
+        .hasMessageNotContaining("Source")
+        .hasMessageEndingWith("; it is not a valid manifest: export again");
+  }
+
+  @Test
+  void aCheckpointOrTheDenseFolderGivenForAnExportIsNamedAsSuch() throws IOException {
+    Path ckpt = Files.createDirectories(tmp.resolve("ckpt"));
+    Files.writeString(ckpt.resolve("dense.safetensors"), "");
+    Files.writeString(ckpt.resolve("index"), "");
+    assertThatThrownBy(() -> ExportManifest.verify(ckpt))
+        .hasMessageStartingWith("load export: " + ckpt + " is a training checkpoint (dense.safetensors, index), not an"
+            + " export: export it with the generated exporter");
+    Path out = publish("x");
+    Path fx = Files.createDirectories(out.resolve("fx_user_model"));
+    Files.writeString(fx.resolve("output_info.json"), "{}");
+    assertThatThrownBy(() -> ExportManifest.verify(fx))
+        .hasMessage("load export: " + fx + " is the dense folder inside an export (it holds output_info.json), not the"
+            + " export folder: give its parent " + out.toAbsolutePath().normalize() + ", which holds "
+            + ExportManifest.FILE_NAME);
   }
 
   @Test
