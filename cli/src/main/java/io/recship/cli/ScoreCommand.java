@@ -10,6 +10,7 @@ import io.recship.data.DataException;
 import io.recship.data.Dataset;
 import io.recship.data.Schema;
 import io.recship.export.ExportException;
+import io.recship.export.ExportManifest;
 import io.recship.serving.ExportedModel;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -73,8 +74,12 @@ final class ScoreCommand implements Callable<Integer> {
           + " and line numbers are used. Default: ${DEFAULT-VALUE}.")
   String idColumn = "sample_id";
 
-  /** The first non-blank line of the input and its keys. */
-  private record FirstSample(long line, List<String> columns) {}
+  /**
+   * The first non-blank line of the input and its keys; {@code object} false when that line is
+   * no JSON object (then {@code columns} is empty: the reader reports the line with its position),
+   * {@code otherFormat} true when it does not even start like one (a CSV header, say).
+   */
+  private record FirstSample(long line, List<String> columns, boolean object, boolean otherFormat) {}
 
   @Override
   public Integer call() {
@@ -98,13 +103,14 @@ final class ScoreCommand implements Callable<Integer> {
       return fail(e.getMessage());
     }
     boolean hasIds = first != null && first.columns().contains(idColumn);
-    if (!hasIds && first != null && spec.commandLine().getParseResult().hasMatchedOption("--id-column")) {
+    if (!hasIds && first != null && first.object() && spec.commandLine().getParseResult().hasMatchedOption("--id-column")) {
       err.println("recship score: warning: --id-column " + idColumn + " is not in the first sample (" + input + ":"
           + first.line() + ", columns: " + String.join(", ", first.columns()) + "); sample_id is the line number");
       err.flush();
     }
     boolean outputExisted = output != null && Files.exists(output);
     try (ExportedModel model = ExportedModel.load(dir)) {
+      warnUnlisted(err);
       Schema schema = Schema.fromFg(model.featureGenerator());
       Dataset samples = Dataset.builder(hasIds ? schema.withIds(idColumn) : schema)
           .jsonLines(input)
@@ -169,11 +175,44 @@ final class ScoreCommand implements Callable<Integer> {
       }
       return RecShipCli.OK;
     } catch (ExportException e) {
-      return fail(e.getMessage());
+      return fail(e.detail()); // the step ("load export") says nothing a user of score can act on
     } catch (DataException e) {
-      return fail(e.getMessage() + outputNote(outputExisted));
+      return fail(e.getMessage() + notJsonLines(e, first) + outputNote(outputExisted));
     } catch (UncheckedIOException e) {
       return fail(e.getMessage() + ": " + FileProblems.describe(e.getCause()) + outputNote(outputExisted));
+    }
+  }
+
+  /**
+   * When the input's first sample is no JSON object, the input is most likely another format (a
+   * CSV file): say which one score reads.
+   */
+  private String notJsonLines(DataException e, @Nullable FirstSample first) {
+    if (first == null || !first.otherFormat() || e.line() != first.line()) {
+      return "";
+    }
+    return "; score reads JSON Lines (one JSON object per line, columns as in training), which " + input
+        + " is not: CSV is read only as a training dataset (Dataset.builder(schema).csv(...)); convert the samples"
+        + " to JSON Lines";
+  }
+
+  /**
+   * Files in the export folder its manifest does not list are not part of the export and not
+   * read: a warning, as {@code recship inspect} gives, not a failure.
+   */
+  private void warnUnlisted(PrintWriter err) {
+    List<String> unlisted;
+    try {
+      unlisted = ExportManifest.read(dir).unlistedIn(dir);
+    } catch (ExportException | IOException e) {
+      return; // the export loaded, so its manifest reads; a folder that cannot be listed was read already
+    }
+    if (!unlisted.isEmpty()) {
+      boolean one = unlisted.size() == 1;
+      err.println("recship score: warning: " + ExportManifest.countUnlisted(unlisted) + " in " + dir + " not listed in "
+          + ExportManifest.FILE_NAME + ": " + ExportManifest.nameUnlisted(unlisted) + "; " + (one ? "it is" : "they are")
+          + " not part of the export and " + (one ? "was" : "were") + " not read");
+      err.flush();
     }
   }
 
@@ -286,8 +325,7 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   /**
-   * The first sample's columns, or null when the input has none or its first line is no JSON
-   * object (the reader reports that line with its position).
+   * The first sample's columns, or null when the input has none.
    *
    * @throws DataException if the file cannot be read at all
    */
@@ -307,14 +345,15 @@ final class ScoreCommand implements Callable<Integer> {
           try {
             n = new ObjectMapper().readTree(text);
           } catch (IOException e) {
-            return null;
+            n = null;
           }
           if (n == null || !n.isObject()) {
-            return null;
+            String start = text.strip();
+            return new FirstSample(line, List.of(), false, !start.startsWith("{") && !start.startsWith("\uFEFF{"));
           }
           List<String> columns = new ArrayList<>();
           n.fieldNames().forEachRemaining(columns::add);
-          return new FirstSample(line, columns);
+          return new FirstSample(line, columns, true, false);
         }
       }
     } catch (IOException e) {

@@ -476,6 +476,30 @@ class ExportCommandsTest {
   }
 
   @Test
+  void scoreOfACsvInputSaysItReadsJsonLinesAndThatCsvIsForTrainingDatasets() throws IOException {
+    Path in = tmp.resolve("samples.csv");
+    Files.writeString(in, "user_id,item_id\nu1,i1\n");
+
+    Cli r = Cli.run("score", demo.exportDir().toString(), "--input", in.toString());
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship score: " + in + ":1:1: not valid JSON: 'user_id' is not a JSON value (strings"
+        + " need double quotes); score reads JSON Lines (one JSON object per line, columns as in training), which " + in
+        + " is not: CSV is read only as a training dataset (Dataset.builder(schema).csv(...)); convert the samples to"
+        + " JSON Lines\n");
+  }
+
+  @Test
+  void scoreMessagesDoNotStartWithTheLoadersStepName() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.writeString(copy.resolve("fg.json"), " ", StandardOpenOption.APPEND);
+
+    Cli s = Cli.run("score", copy.toString(), "--input", demo.heldOutFile().toString());
+    assertThat(s.exit()).isEqualTo(2);
+    assertThat(s.err()).startsWith("recship score: file 'fg.json' in " + copy + " does not match recship-manifest.json");
+  }
+
+  @Test
   void scoreWarnsOnceWhenANamedIdColumnIsNotInTheFirstSampleButNotForTheDefault() throws IOException {
     Cli r = Cli.run("score", demo.exportDir().toString(), "--input", demo.heldOutFile().toString(),
         "--id-column", "sampleid");
