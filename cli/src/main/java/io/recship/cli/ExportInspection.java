@@ -57,10 +57,24 @@ record ExportInspection(
 
   /**
    * One check. {@code warning}: something to act on that does not fail the check (null if none).
+   * {@code skipped}: the check did not run, since a file it needs failed another check; {@code
+   * detail} says which (a skipped check is not {@code ok}, nor counted as failed).
    */
-  record Check(String name, boolean ok, String detail, @Nullable String warning) {
+  record Check(String name, boolean ok, String detail, @Nullable String warning, boolean skipped) {
+    Check(String name, boolean ok, String detail, @Nullable String warning) {
+      this(name, ok, detail, warning, false);
+    }
+
     Check(String name, boolean ok, String detail) {
-      this(name, ok, detail, null);
+      this(name, ok, detail, null, false);
+    }
+
+    static Check skipped(String name, String reason) {
+      return new Check(name, false, reason, null, true);
+    }
+
+    boolean failed() {
+      return !ok && !skipped;
     }
   }
 
@@ -84,32 +98,38 @@ record ExportInspection(
   }
 
   /**
-   * Reads {@code dir} and runs the checks.
+   * Reads {@code dir} and runs the checks. A file of the export that is missing or does not parse
+   * fails the check that needs it (exit 1); only a folder that is no export is unreadable (exit 2).
    *
-   * @throws UnreadableException if {@code dir} is not an export folder or its dense JSON files do not parse
+   * @throws UnreadableException if {@code dir} is not an export folder (no dense folder can be told)
    */
   static ExportInspection of(Path dir) {
     String problem = FileProblems.exportDirProblem(dir);
     if (problem != null) {
       throw new UnreadableException(problem);
     }
-    Path fx = denseFolder(dir);
+    // the manifest, when it can be read, decides what belongs to the export; without it, what is there
+    @Nullable ExportManifest listing = listing(dir);
+    Path fx = denseFolder(dir, listing);
     List<Output> outputs = new ArrayList<>();
     List<Input> inputs = new ArrayList<>();
-    // a damaged graph description is a failed check, reported beside the manifest's verdict on it
+    // a damaged graph description fails the sample check (which ties these files together), beside
+    // the manifest's verdict on it; the checks that do not need it still run
     @Nullable String denseProblem = null;
     try {
-      for (JsonNode n : readJson(fx.resolve("output_info.json")).path("OutputNodes")) {
+      for (JsonNode n : readJson(dir, fx.resolve(ExportManifest.OUTPUT_INFO)).path("OutputNodes")) {
         outputs.add(new Output(n.path("OutputNodeName").asText(), n.path("dtype").asText(), longs(n.path("shape"))));
       }
-      JsonNode lite = readJson(fx.resolve("inputs_dict_lite.json"));
-      for (JsonNode n : readJson(fx.resolve("params_order.json"))) {
+      JsonNode lite = readJson(dir, fx.resolve("inputs_dict_lite.json"));
+      for (JsonNode n : readJson(dir, fx.resolve("params_order.json"))) {
         JsonNode info = lite.path(n.asText());
         inputs.add(new Input(info.path("idx").asInt(inputs.size()), n.asText(), info.path("dtype").asText("?"),
             longs(info.path("shape"))));
       }
     } catch (UnreadableException e) {
       denseProblem = e.getMessage();
+      outputs.clear();
+      inputs.clear();
     }
 
     List<Check> checks = new ArrayList<>();
@@ -126,42 +146,73 @@ record ExportInspection(
       checks.add(new Check("manifest", true,
           m.files().size() + " files match " + ExportManifest.FILE_NAME + " (size and SHA-256)", unlistedWarning));
     } catch (ExportException e) {
-      checks.add(new Check("manifest", false, e.getMessage(), unlistedWarning));
+      checks.add(new Check("manifest", false, e.detail(), unlistedWarning));
       files = listFiles(dir);
     }
-    if (denseProblem != null) {
-      checks.add(new Check("torchscript", false, denseProblem + ": the export is damaged, export it again (the"
-          + " manifest check names what changed); the fg, sample and tables checks need this file and did not run"));
-      return new ExportInspection(dir.toString(), modelName, createdAt, relative(dir, fx), outputs, inputs, List.of(),
-          "(not read: the export is damaged)", files, checks, unlisted);
-    }
     // loaded once for both checks that use it: a broken fg.json is reported once, by "fg"
-    @Nullable FeatureGenerator fg;
-    try {
-      fg = FeatureGenerator.load(ConfigSource.read(dir.resolve("fg.json")),
-          ConfigSource.read(fx.resolve("input_columns.json")), FgOptions.DEFAULT);
-      checks.add(fgCheck(dir, fx, fg, inputs));
-    } catch (FgConfigException | IllegalArgumentException | IllegalStateException e) {
-      // unreadable JSON, or a config FeatureGenerator cannot resolve (e.g. a block naming an unknown feature)
-      fg = null;
-      checks.add(new Check("fg", false, e.getMessage()));
+    @Nullable FeatureGenerator fg = null;
+    @Nullable String fgMissing = missing(dir, dir.resolve("fg.json"), fx.resolve("input_columns.json"));
+    if (fgMissing != null) {
+      checks.add(new Check("fg", false, fgMissing));
+    } else {
+      try {
+        fg = FeatureGenerator.load(ConfigSource.read(dir.resolve("fg.json")),
+            ConfigSource.read(fx.resolve("input_columns.json")), FgOptions.DEFAULT);
+        checks.add(fgCheck(dir, fx, fg, inputs, denseProblem));
+      } catch (FgConfigException | IllegalArgumentException | IllegalStateException e) {
+        // unreadable JSON, or a config FeatureGenerator cannot resolve (e.g. a block naming an unknown feature)
+        fg = null;
+        checks.add(new Check("fg", false, e.getMessage()));
+      }
     }
-    checks.addAll(torchScriptChecks(dir, fx, outputs, inputs));
+    checks.addAll(torchScriptChecks(dir, fx, listing, outputs, inputs, denseProblem));
 
     Path manifest = dir.resolve(RecisLayout.MANIFEST_JSON);
-    List<Table> fromHeaders = tablesFromHeaders(dir);
-    List<Table> tables;
+    List<Table> tables = List.of();
     String tablesFrom;
-    if (Files.isRegularFile(manifest)) {
-      tables = tablesFromManifest(manifest);
-      tablesFrom = RecisLayout.MANIFEST_JSON;
-    } else {
-      tables = fromHeaders;
-      tablesFrom = "*.safetensors headers (no " + RecisLayout.MANIFEST_JSON + ")";
+    try {
+      List<Table> fromHeaders = tablesFromHeaders(dir);
+      if (Files.isRegularFile(manifest)) {
+        tables = tablesFromManifest(dir, manifest);
+        tablesFrom = RecisLayout.MANIFEST_JSON;
+      } else {
+        tables = fromHeaders;
+        tablesFrom = "*.safetensors headers (no " + RecisLayout.MANIFEST_JSON + ")";
+      }
+      checks.add(TableCheck.of(fromHeaders, Files.isRegularFile(manifest) ? tables : null, fg));
+    } catch (UnreadableException e) {
+      tablesFrom = "(not read: " + e.getMessage() + ")";
+      checks.add(new Check("tables", false, e.getMessage()));
     }
-    checks.add(TableCheck.of(fromHeaders, Files.isRegularFile(manifest) ? tables : null, fg));
     return new ExportInspection(dir.toString(), modelName, createdAt, relative(dir, fx), outputs, inputs, tables,
         tablesFrom, files, checks, unlisted);
+  }
+
+  /** The manifest of {@code dir} if it can be read (its files are not checked here), else null. */
+  private static @Nullable ExportManifest listing(Path dir) {
+    try {
+      return ExportManifest.read(dir);
+    } catch (ExportException e) {
+      return null; // the manifest check reports why
+    }
+  }
+
+  /**
+   * What a check says about files of the export that are not there, or null if all are: the
+   * user's path was right (the folder is an export), so the fix is the file, not the path.
+   */
+  static @Nullable String missing(Path dir, Path... files) {
+    List<String> gone = new ArrayList<>();
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        gone.add(relative(dir, f));
+      }
+    }
+    if (gone.isEmpty()) {
+      return null;
+    }
+    return String.join(" and ", gone) + (gone.size() == 1 ? " is" : " are") + " missing from the export " + dir
+        + ": restore " + (gone.size() == 1 ? "it" : "them") + " or export again";
   }
 
   /** What {@code dir} holds that its manifest does not list; empty if there is no readable manifest. */
@@ -183,7 +234,14 @@ record ExportInspection(
   }
 
   /** The FG gives every graph input the shape {@code inputs_dict_lite.json} records. */
-  private static Check fgCheck(Path dir, Path fx, FeatureGenerator fg, List<Input> inputs) {
+  private static Check fgCheck(Path dir, Path fx, FeatureGenerator fg, List<Input> inputs,
+      @Nullable String denseProblem) {
+    if (denseProblem != null) {
+      // said, so that "ok" is not read as "the graph's inputs agree too"
+      return new Check("fg", true, "fg.json and " + relative(dir, fx) + "/input_columns.json load: "
+          + fg.features().size() + " features in " + fg.blocks().size() + " blocks; not compared with the graph's"
+          + " inputs, whose description does not read (see the sample check)");
+    }
     Map<String, List<Long>> blockShapes = new TreeMap<>();
     fg.blocks().forEach(b -> blockShapes.put(b.name(), Arrays.stream(b.shape()).boxed().toList()));
     for (Input in : inputs) {
@@ -202,29 +260,68 @@ record ExportInspection(
   }
 
   /**
-   * "torchscript": the one archive loads in libtorch; "sample": run on the batch of {@code
-   * inputs_dict.json} in {@code params_order.json} order, it gives {@code output_base.json}.
+   * "torchscript": the export's archive loads in libtorch; "sample": run on the batch of {@code
+   * inputs_dict.json} in {@code params_order.json} order, it gives {@code output_base.json}. The
+   * archive is the one the manifest lists; without a readable manifest, the one {@code *.pt} of
+   * the dense folder.
    */
-  private static List<Check> torchScriptChecks(Path dir, Path fx, List<Output> outputs, List<Input> inputs) {
+  private static List<Check> torchScriptChecks(Path dir, Path fx, @Nullable ExportManifest listing,
+      List<Output> outputs, List<Input> inputs, @Nullable String denseProblem) {
+    Path archive;
+    try {
+      archive = archive(dir, fx, listing);
+    } catch (UnreadableException e) {
+      return List.of(new Check("torchscript", false, e.getMessage()), skippedSample(denseProblem));
+    }
+    @Nullable String gone = missing(dir, archive);
+    if (gone != null) {
+      return List.of(new Check("torchscript", false, gone), skippedSample(denseProblem));
+    }
+    try (ScriptModel m = ScriptModel.load(archive)) {
+      Check loads = new Check("torchscript", true, relative(dir, archive) + " loads in libtorch ("
+          + m.parameterNames().size() + " parameters)");
+      Check sample = denseProblem != null ? sampleFails(denseProblem)
+          : SampleCheck.of(dir, fx, archive, m, outputs, inputs);
+      return List.of(loads, sample);
+    } catch (TorchScriptException e) {
+      return List.of(new Check("torchscript", false,
+          relative(dir, archive) + " does not load: " + libtorchSays(e)), skippedSample(denseProblem));
+    }
+  }
+
+  /** The sample check when the archive cannot run: a damaged graph description is still a failure. */
+  private static Check skippedSample(@Nullable String denseProblem) {
+    return denseProblem != null ? sampleFails(denseProblem)
+        : Check.skipped("sample", "not run: it needs the archive, which failed the torchscript check");
+  }
+
+  private static Check sampleFails(String denseProblem) {
+    return new Check("sample", false, denseProblem + "; the archive's scores cannot be checked without the graph's"
+        + " description (output_info.json, inputs_dict_lite.json, params_order.json)");
+  }
+
+  /** The archive: the one the manifest lists, else the only {@code *.pt} in {@code fx}. */
+  private static Path archive(Path dir, Path fx, @Nullable ExportManifest listing) {
+    if (listing != null) {
+      try {
+        return dir.resolve(listing.archive());
+      } catch (ExportException e) {
+        throw new UnreadableException(e.detail());
+      }
+    }
     List<Path> archives;
     try (Stream<Path> s = Files.list(fx)) {
       archives = s.filter(p -> p.getFileName().toString().endsWith(".pt")).sorted().toList();
     } catch (IOException e) {
-      return List.of(new Check("torchscript", false, "cannot list " + fx + ": " + e));
+      throw new UnreadableException("cannot list " + fx + ": " + FileProblems.describe(e));
     }
     if (archives.size() != 1) {
-      return List.of(new Check("torchscript", false,
-          relative(dir, fx) + " must hold exactly one TorchScript archive (*.pt), found " + archives.size()));
+      throw new UnreadableException(relative(dir, fx) + " holds " + archives.size() + " TorchScript archives (*.pt)"
+          + (archives.isEmpty() ? "" : ": " + archives.stream().map(p -> relative(dir, p)).toList())
+          + ", and without a readable " + ExportManifest.FILE_NAME + " nothing says which is the export's; an"
+          + " export has exactly one: " + (archives.isEmpty() ? "export again" : "move the others out, or export again"));
     }
-    Path archive = archives.get(0);
-    try (ScriptModel m = ScriptModel.load(archive)) {
-      Check loads = new Check("torchscript", true, relative(dir, archive) + " loads in libtorch ("
-          + m.parameterNames().size() + " parameters)");
-      return List.of(loads, SampleCheck.of(dir, fx, archive, m, outputs, inputs));
-    } catch (TorchScriptException e) {
-      return List.of(new Check("torchscript", false,
-          relative(dir, archive) + " does not load: " + libtorchSays(e)));
-    }
+    return archives.get(0);
   }
 
   /**
@@ -238,9 +335,9 @@ record ExportInspection(
   }
 
   /** One row per table: the parts of a sharded table are summed. */
-  private static List<Table> tablesFromManifest(Path file) {
+  private static List<Table> tablesFromManifest(Path dir, Path file) {
     Map<String, Table> tables = new TreeMap<>();
-    readJson(file).fields().forEachRemaining(e -> {
+    readJson(dir, file).fields().forEachRemaining(e -> {
       JsonNode v = e.getValue();
       RecisLayout.Key key = RecisLayout.parseKey(e.getKey());
       if (key == null || !v.path("is_hashmap").asBoolean(false)) {
@@ -272,22 +369,51 @@ record ExportInspection(
         }
       }
     } catch (IOException | CheckpointException e) {
-      throw new UnreadableException("cannot read the tables of " + dir + ": " + e.getMessage());
+      throw new UnreadableException("cannot read the tables of " + dir + ": "
+          + (e instanceof IOException io ? FileProblems.describe(io) : e.getMessage()));
     }
     return List.copyOf(tables.values());
   }
 
-  private static Path denseFolder(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      List<Path> found = s.filter(p -> Files.isRegularFile(p.resolve("output_info.json"))).sorted().toList();
-      if (found.size() != 1) {
-        throw new UnreadableException(dir + " is not an export folder: it must hold exactly one dense folder with"
-            + " output_info.json (found " + found.size() + "); give the exportDir of an export");
+  /**
+   * The dense folder (RecIS' {@code export_folder_name}): the one the manifest lists; without a
+   * readable manifest (or one that lists none), the one folder holding {@code output_info.json}.
+   *
+   * @throws UnreadableException if that does not single out one folder: {@code dir} is no export
+   */
+  private static Path denseFolder(Path dir, @Nullable ExportManifest listing) {
+    boolean hasManifest = Files.exists(dir.resolve(ExportManifest.FILE_NAME));
+    if (listing != null) {
+      try {
+        return dir.resolve(listing.denseFolder());
+      } catch (ExportException e) {
+        // a hand-edited manifest: the manifest check reports the files; find the folder as without one
       }
-      return found.get(0);
-    } catch (IOException e) {
-      throw new UnreadableException("cannot list " + dir + ": " + e);
     }
+    @Nullable String other = hasManifest ? null : ExportManifest.notAnExport(dir);
+    if (other != null) {
+      throw new UnreadableException(other);
+    }
+    List<Path> found;
+    try (Stream<Path> s = Files.list(dir)) {
+      found = s.filter(p -> Files.isRegularFile(p.resolve(ExportManifest.OUTPUT_INFO))).sorted().toList();
+    } catch (IOException e) {
+      throw new UnreadableException("cannot list " + dir + ": " + FileProblems.describe(e));
+    }
+    if (found.size() == 1) {
+      return found.get(0);
+    }
+    if (found.isEmpty()) {
+      throw new UnreadableException(dir + " is not an export folder: it has "
+          + (hasManifest ? "a " + ExportManifest.FILE_NAME + " that cannot be read" : "no " + ExportManifest.FILE_NAME)
+          + " and no dense folder with " + ExportManifest.OUTPUT_INFO + "; give the exportDir of an export");
+    }
+    throw new UnreadableException(dir + " holds " + found.size() + " folders with " + ExportManifest.OUTPUT_INFO
+        + " (" + String.join(", ", found.stream().map(p -> relative(dir, p)).toList()) + ") and "
+        + (hasManifest ? "its " + ExportManifest.FILE_NAME + " cannot be read, so nothing says"
+            : "no " + ExportManifest.FILE_NAME + " to say")
+        + " which is the export's dense folder; an export has exactly one: move the others out of " + dir
+        + ", or export again");
   }
 
   private static List<FileEntry> listFiles(Path dir) {
@@ -302,20 +428,21 @@ record ExportInspection(
     }
   }
 
-  static JsonNode readJson(Path file) {
+  /**
+   * Reads a JSON file of the export {@code dir}.
+   *
+   * @throws UnreadableException naming the file: missing (with the fix: the file, not the path
+   *     the user gave), or not parsing (with line, column and a plain reason)
+   */
+  static JsonNode readJson(Path dir, Path file) {
     try {
       return JSON.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-      String reason = String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\((start marker at|through reference chain).*", "")
-          .replaceAll("\\s*\\[Source:.*", "").strip();
-      reason = reason.isEmpty() ? "unreadable" : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
-      throw new UnreadableException(file + (at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr() + ":"
-          + at.getColumnNr()) + ": not valid JSON: " + reason);
+      throw new UnreadableException(ExportManifest.jsonProblem(file, e) + "; restore it or export again");
     } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
-      throw new UnreadableException(file + " is missing");
+      throw new UnreadableException(java.util.Objects.requireNonNull(missing(dir, file)));
     } catch (IOException e) {
-      throw new UnreadableException("cannot read " + file + ": " + e);
+      throw new UnreadableException("cannot read " + file + ": " + FileProblems.describe(e));
     }
   }
 

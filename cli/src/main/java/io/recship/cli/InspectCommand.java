@@ -21,9 +21,13 @@ import picocli.CommandLine.Parameters;
     description = {
       "Show an export folder: its outputs, inputs (blocks), sparse tables and files, and check it:"
           + " every file against the manifest (size, SHA-256), the FG config, and that libtorch loads the TorchScript archive."
-          + " Files in the folder that the manifest does not list are a warning (WARN): they are not part of the export.",
-      "Exit codes: 0 all checks pass (warnings included), 1 a check failed, 2 not an export folder (or its JSON files do"
-          + " not parse)."
+          + " The manifest decides which files are the export's: files in the folder that it does not list (a backup"
+          + " *.pt, an old dense folder) are a warning (WARN), not part of the export, and not checked.",
+      "A check that needs what another check found broken is not run (SKIPPED), and says why.",
+      "Exit codes: 0 all checks pass (warnings included), 1 a check failed (also for a file of the export that is"
+          + " missing, changed or does not parse: the check names it), 2 DIR is not an export folder (no such folder,"
+          + " a training checkpoint, the dense folder inside an export, or a folder without a readable"
+          + " recship-manifest.json and one dense folder)."
     })
 final class InspectCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -97,24 +101,29 @@ final class InspectCommand implements Callable<Integer> {
     out.println("checks:");
     w = width(r.checks().stream().map(ExportInspection.Check::name).toList());
     // a detail of several lines (libtorch's messages) continues under its first line, not at column 0
-    String continuation = System.lineSeparator() + " ".repeat(2 + 6 + 2 + w + 2);
+    String continuation = System.lineSeparator() + " ".repeat(2 + 7 + 2 + w + 2);
     for (ExportInspection.Check c : r.checks()) {
-      out.printf(Locale.ROOT, "  %-6s  %-" + w + "s  %s%n", c.ok() ? (c.warning() == null ? "ok" : "WARN") : "FAILED",
+      String status = c.skipped() ? "SKIPPED" : c.ok() ? (c.warning() == null ? "ok" : "WARN") : "FAILED";
+      out.printf(Locale.ROOT, "  %-7s  %-" + w + "s  %s%n", status,
           c.name(), String.join(continuation, c.detail().strip().split("\\R")));
       if (c.warning() != null) {
         out.println(continuation.substring(System.lineSeparator().length()) + "warning: " + c.warning());
       }
     }
-    long failed = r.checks().stream().filter(c -> !c.ok()).count();
+    long failed = r.checks().stream().filter(ExportInspection.Check::failed).count();
     List<String> warned = r.checks().stream().filter(c -> c.warning() != null).map(ExportInspection.Check::name).toList();
     String warnings = warned.isEmpty() ? ""
         : ", " + warned.size() + (warned.size() == 1 ? " warning (" : " warnings (") + String.join(", ", warned) + ")";
+    List<String> skipped = r.checks().stream().filter(ExportInspection.Check::skipped)
+        .map(ExportInspection.Check::name).toList();
+    String notRun = skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped (" + String.join(", ", skipped) + ")";
     out.println();
-    out.println(failed == 0
+    out.println(failed == 0 && skipped.isEmpty()
         ? "ok: all " + r.checks().size() + " checks passed" + warnings
         : "FAILED: " + failed + " of " + r.checks().size() + " checks ("
-            + r.checks().stream().filter(c -> !c.ok()).map(ExportInspection.Check::name).collect(Collectors.joining(", "))
-            + ")" + warnings);
+            + r.checks().stream().filter(ExportInspection.Check::failed).map(ExportInspection.Check::name)
+                .collect(Collectors.joining(", "))
+            + ")" + notRun + warnings);
   }
 
   private static String shape(List<Long> shape) {

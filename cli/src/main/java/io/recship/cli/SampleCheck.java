@@ -11,7 +11,6 @@ import io.recship.cli.ExportInspection.Input;
 import io.recship.cli.ExportInspection.Output;
 import io.recship.torchscript.ScriptModel;
 import io.recship.torchscript.TorchScriptException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,12 +34,14 @@ final class SampleCheck {
   static Check of(Path dir, Path fx, Path archive, ScriptModel model, List<Output> outputs, List<Input> inputs) {
     Path basePath = fx.resolve("output_base.json");
     String name = ExportInspection.relative(dir, archive);
-    if (!Files.isRegularFile(basePath)) {
-      return fail(ExportInspection.relative(dir, basePath) + " is missing, so the archive's scores cannot be"
-          + " checked; export again");
+    JsonNode given;
+    JsonNode base;
+    try {
+      given = ExportInspection.readJson(dir, fx.resolve("inputs_dict.json"));
+      base = ExportInspection.readJson(dir, basePath);
+    } catch (ExportInspection.UnreadableException e) {
+      return fail(e.getMessage() + "; the archive's scores cannot be checked without it");
     }
-    JsonNode given = ExportInspection.readJson(fx.resolve("inputs_dict.json"));
-    JsonNode base = ExportInspection.readJson(basePath);
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       List<NDArray> args = new ArrayList<>();
       long rows = -1;

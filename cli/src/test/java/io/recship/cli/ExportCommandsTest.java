@@ -54,12 +54,12 @@ class ExportCommandsTest {
         .containsPattern("(?m)^  item_id +[0-9,]+ rows x 16 +float32$")
         .contains("tables (torch_rank_weights_embs_table_multi_shard.json):")
         .containsPattern("(?m)^  fx_user_model/user_model\\.pt +[0-9,]+$")
-        .containsPattern("(?m)^  ok      manifest     1\\d files match recship-manifest\\.json")
-        .containsPattern("(?m)^  ok      torchscript  fx_user_model/user_model\\.pt loads in libtorch")
-        .containsPattern("(?m)^  ok      fg ")
-        .containsPattern("(?m)^  ok      sample       fx_user_model/user_model\\.pt on inputs_dict\\.json \\(128 rows\\)"
+        .containsPattern("(?m)^  ok       manifest     1\\d files match recship-manifest\\.json")
+        .containsPattern("(?m)^  ok       torchscript  fx_user_model/user_model\\.pt loads in libtorch")
+        .containsPattern("(?m)^  ok       fg ")
+        .containsPattern("(?m)^  ok       sample       fx_user_model/user_model\\.pt on inputs_dict\\.json \\(128 rows\\)"
             + " gives output_base\\.json \\(2 outputs, max abs diff ")
-        .containsPattern("(?m)^  ok      tables       5 tables agree across the \\*\\.safetensors headers,"
+        .containsPattern("(?m)^  ok       tables       5 tables agree across the \\*\\.safetensors headers,"
             + " torch_rank_weights_embs_table_multi_shard\\.json and fg\\.json \\(rows, dim\\)$")
         .endsWith("ok: all 5 checks passed\n");
     assertThat(r.err()).isEmpty();
@@ -99,9 +99,9 @@ class ExportCommandsTest {
         + " they are not part of the export, and exporting again to this folder with overwrite(true) is refused"
         + " while they are in it: move them out of " + copy;
     assertThat(r.out())
-        .containsPattern("(?m)^  WARN    manifest     1\\d files match recship-manifest\\.json \\(size and SHA-256\\)$")
-        .contains("\n" + " ".repeat(23) + "warning: " + warning + "\n")
-        .containsPattern("(?m)^  ok      tables ")
+        .containsPattern("(?m)^  WARN     manifest     1\\d files match recship-manifest\\.json \\(size and SHA-256\\)$")
+        .contains("\n" + " ".repeat(24) + "warning: " + warning + "\n")
+        .containsPattern("(?m)^  ok       tables ")
         .endsWith("ok: all 5 checks passed, 1 warning (manifest)\n");
 
     JsonNode j = JSON.readTree(Cli.run("inspect", copy.toString(), "--format", "json").out());
@@ -125,8 +125,8 @@ class ExportCommandsTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out())
-        .containsPattern("(?m)^  FAILED  manifest     .*file 'model-000000-of-000001\\.safetensors' .*SHA-256")
-        .containsPattern("(?m)^  ok      torchscript")
+        .containsPattern("(?m)^  FAILED   manifest     .*file 'model-000000-of-000001\\.safetensors' .*SHA-256")
+        .containsPattern("(?m)^  ok       torchscript")
         .endsWith("FAILED: 1 of 5 checks (manifest)\n");
   }
 
@@ -140,16 +140,187 @@ class ExportCommandsTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out())
-        .containsPattern("(?m)^  FAILED  manifest     .*fx_user_model/output_info\\.json")
-        .contains(info + ":1:18: not valid JSON: unexpected end-of-input: expected close marker for Array: the export"
-            + " is damaged, export it again")
+        .containsPattern("(?m)^  FAILED   manifest     .*fx_user_model/output_info\\.json")
+        .contains("  FAILED   sample       " + info + ":1:18: not valid JSON: the file ends inside an array: ']' is"
+            + " missing; restore it or export again; the archive's scores cannot be checked without the graph's"
+            + " description")
+        .containsPattern("(?m)^  ok       torchscript ")
+        .containsPattern("(?m)^  ok       tables ")
         .doesNotContain("[Source:");
 
     Path copy2 = copyOf(demo.exportDir(), "copy2");
     Files.delete(copy2.resolve("fx_user_model/params_order.json"));
     Cli missing = Cli.run("inspect", copy2.toString());
     assertThat(missing.exit()).isEqualTo(1);
-    assertThat(missing.out()).contains(copy2.resolve("fx_user_model/params_order.json") + " is missing: the export is damaged");
+    assertThat(missing.out()).contains("fx_user_model/params_order.json is missing from the export " + copy2
+        + ": restore it or export again");
+  }
+
+  @Test
+  void inspectExitsOneAsItsHelpSaysWhenAJsonFileOfTheExportDoesNotParseOrIsMissing() throws IOException {
+    assertThat(Cli.run("inspect", "--help").out().replaceAll("\\s+", " "))
+        .contains("1 a check failed (also for a file of the export that is missing, changed or does not parse: the"
+            + " check names it)")
+        .doesNotContain("or its JSON files do not parse");
+    Path copy = copyOf(demo.exportDir());
+    Files.writeString(copy.resolve("fx_user_model/params_order.json"), "{\n");
+    Cli r = Cli.run("inspect", copy.toString());
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.out()).containsPattern("(?m)^  FAILED   sample       " + Pattern.quote(
+        copy.resolve("fx_user_model/params_order.json") + ":2:1: not valid JSON: the file ends inside an object"));
+    // the sample check's own files too: a failed check, not "cannot inspect"
+    Files.delete(copy.resolve("fx_user_model/inputs_dict.json"));
+    Files.writeString(copy.resolve("fx_user_model/params_order.json"),
+        Files.readString(demo.exportDir().resolve("fx_user_model/params_order.json")));
+    Cli gone = Cli.run("inspect", copy.toString());
+    assertThat(gone.exit()).as(gone.err()).isEqualTo(1);
+    assertThat(gone.out()).contains("  FAILED   sample       fx_user_model/inputs_dict.json is missing from the export "
+        + copy + ": restore it or export again");
+  }
+
+  @Test
+  void inspectOfAnExportMissingAListedOutputInfoNamesTheMissingFileAndExitsOne() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.delete(copy.resolve("fx_user_model/output_info.json"));
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .contains("  FAILED   manifest     file 'fx_user_model/output_info.json' listed in recship-manifest.json is"
+            + " missing from " + copy)
+        .contains("  FAILED   sample       fx_user_model/output_info.json is missing from the export " + copy
+            + ": restore it or export again")
+        .doesNotContain("not an export folder");
+  }
+
+  @Test
+  void theManifestDecidesTheArchiveSoAnUnlistedBackupPtIsOnlyAWarningForInspectAndScore() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.copy(copy.resolve("fx_user_model/user_model.pt"), copy.resolve("fx_user_model/user_model_backup.pt"));
+
+    Cli r = Cli.run("inspect", copy.toString());
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out())
+        .contains("warning: 1 file not listed in recship-manifest.json: 'fx_user_model/user_model_backup.pt'")
+        .containsPattern("(?m)^  ok       torchscript  fx_user_model/user_model\\.pt loads in libtorch")
+        .endsWith("ok: all 5 checks passed, 1 warning (manifest)\n");
+
+    Cli s = Cli.run("score", copy.toString(), "--input", demo.heldOutFile().toString());
+    assertThat(s.exit()).as(s.err()).isZero();
+    assertThat(s.out().lines()).hasSize(Files.readAllLines(demo.heldOutFile()).size());
+    assertThat(s.err()).isEqualTo("recship score: warning: 1 file in " + copy + " not listed in recship-manifest.json:"
+        + " 'fx_user_model/user_model_backup.pt'; it is not part of the export and was not read\n");
+  }
+
+  @Test
+  void theManifestDecidesTheDenseFolderSoALeftoverFolderWithOutputInfoIsOnlyAWarning() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Path old = Files.createDirectories(copy.resolve("fx_user_model_old"));
+    Files.copy(copy.resolve("fx_user_model/output_info.json"), old.resolve("output_info.json"));
+
+    Cli r = Cli.run("inspect", copy.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("outputs (fx_user_model/output_info.json):")
+        .contains("warning: 1 folder not listed in recship-manifest.json: 'fx_user_model_old/'");
+
+    Cli s = Cli.run("score", copy.toString(), "--input", demo.heldOutFile().toString());
+    assertThat(s.exit()).as(s.err()).isZero();
+    assertThat(s.err()).contains("warning: 1 folder in " + copy + " not listed in recship-manifest.json:"
+        + " 'fx_user_model_old/'");
+  }
+
+  @Test
+  void inspectWithoutAManifestNamesTheDenseFoldersItFound() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.delete(copy.resolve("recship-manifest.json"));
+    Path old = Files.createDirectories(copy.resolve("fx_user_model_old"));
+    Files.copy(copy.resolve("fx_user_model/output_info.json"), old.resolve("output_info.json"));
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("recship inspect: " + copy + " holds 2 folders with output_info.json (fx_user_model,"
+        + " fx_user_model_old) and no recship-manifest.json to say which is the export's dense folder; an export has"
+        + " exactly one: move the others out of " + copy + ", or export again\n");
+  }
+
+  @Test
+  void inspectOfACheckpointFolderSaysItIsACheckpointToExportFirst() {
+    Cli r = Cli.run("inspect", demo.ckptDir().toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("recship inspect: " + demo.ckptDir() + " is a training checkpoint"
+        + " (dense.safetensors, index), not an export: export it with the generated exporter");
+  }
+
+  @Test
+  void inspectAndScoreOfTheDenseFolderInsideAnExportSayToGiveItsParent() {
+    Path fx = demo.exportDir().resolve("fx_user_model");
+    String says = fx + " is the dense folder inside an export (it holds output_info.json), not the export folder:"
+        + " give its parent " + demo.exportDir().toAbsolutePath().normalize() + ", which holds recship-manifest.json\n";
+    Cli i = Cli.run("inspect", fx.toString());
+    assertThat(i.exit()).isEqualTo(2);
+    assertThat(i.err()).isEqualTo("recship inspect: " + says);
+    Cli s = Cli.run("score", fx.toString(), "--input", demo.heldOutFile().toString());
+    assertThat(s.exit()).isEqualTo(2);
+    assertThat(s.err()).isEqualTo("recship score: " + says);
+  }
+
+  @Test
+  void inspectAdvisesRestoringAMissingFileOfTheExportRatherThanCheckingThePath() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.delete(copy.resolve("fg.json"));
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("  FAILED   fg           fg.json is missing from the export " + copy + ": restore it or export again")
+        .doesNotContain("check the path");
+  }
+
+  @Test
+  void inspectShowsTheSampleCheckAsSkippedWhenTheArchiveDoesNotLoad() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.writeString(copy.resolve("fx_user_model/user_model.pt"), "not an archive");
+
+    Cli r = Cli.run("inspect", copy.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("\n  SKIPPED  sample       not run: it needs the archive, which failed the torchscript check\n")
+        .endsWith("FAILED: 2 of 5 checks (manifest, torchscript), 1 skipped (sample)\n");
+    JsonNode j = JSON.readTree(Cli.run("inspect", copy.toString(), "--format", "json").out());
+    JsonNode sample = j.path("checks").get(3);
+    assertThat(sample.path("name").asText()).isEqualTo("sample");
+    assertThat(sample.path("skipped").asBoolean()).isTrue();
+    assertThat(sample.path("ok").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aCorruptManifestIsNamedWithLineColumnAndAPlainReasonWithoutJacksonInternals() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Path manifest = copy.resolve("recship-manifest.json");
+    Files.writeString(manifest, "{\"format\": ");
+    String says = manifest + ":1:12: not valid JSON: the file ends inside an object: '}' is missing; it is not a"
+        + " valid manifest: export again";
+
+    Cli i = Cli.run("inspect", copy.toString());
+    assertThat(i.exit()).isEqualTo(1);
+    assertThat(i.out()).contains("  FAILED   manifest     " + says + "\n").doesNotContain("Source").doesNotContain("marker");
+    Cli s = Cli.run("score", copy.toString(), "--input", demo.heldOutFile().toString());
+    assertThat(s.exit()).isEqualTo(2);
+    assertThat(s.err()).isEqualTo("recship score: " + says + "\n");
+  }
+
+  @Test
+  void inspectMessagesDoNotStartWithTheLoadersStepName() throws IOException {
+    Path copy = copyOf(demo.exportDir());
+    Files.writeString(copy.resolve("fg.json"), " ", StandardOpenOption.APPEND);
+
+    Cli i = Cli.run("inspect", copy.toString());
+    assertThat(i.out()).contains("  FAILED   manifest     file 'fg.json' in " + copy).doesNotContain("load export:");
   }
 
   @Test
@@ -161,20 +332,20 @@ class ExportCommandsTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out())
-        .containsPattern("(?m)^  FAILED  sample       inputs_dict_lite\\.json gives input 'user' idx 2, but it is"
+        .containsPattern("(?m)^  FAILED   sample       inputs_dict_lite\\.json gives input 'user' idx 2, but it is"
             + " argument 0 in params_order\\.json$")
-        .containsPattern("(?m)^  ok      tables ");
+        .containsPattern("(?m)^  ok       tables ");
 
     // with idx rewritten to match, the archive itself refuses the inputs in that order
     Path lite = copy.resolve("fx_user_model/inputs_dict_lite.json");
     Files.writeString(lite, Files.readString(lite).replace("\"idx\":0", "\"idx\":X").replace("\"idx\":2", "\"idx\":0")
         .replace("\"idx\":X", "\"idx\":2"));
     assertThat(Cli.run("inspect", copy.toString()).out())
-        .containsPattern("(?m)^  FAILED  sample       fx_user_model/user_model\\.pt cannot run on inputs_dict\\.json in"
+        .containsPattern("(?m)^  FAILED   sample       fx_user_model/user_model\\.pt cannot run on inputs_dict\\.json in"
             + " params_order\\.json order: ")
         // libtorch's traceback once, under the check, not again at column 0
         .containsOnlyOnce("Traceback of TorchScript")
-        .containsPattern("(?m)^ {23}Traceback of TorchScript");
+        .containsPattern("(?m)^ {24}Traceback of TorchScript");
   }
 
   @Test
@@ -184,13 +355,13 @@ class ExportCommandsTest {
     // a quoted "NaN" stays valid JSON, and Jackson reads it as the number
     Files.writeString(base, Files.readString(base).replaceAll("\\[\\[[-0-9.eE]+\\]", "[[\"NaN\"]"));
     assertThat(Cli.run("inspect", nan.toString()).out())
-        .containsPattern("(?m)^  FAILED  sample       output 'ctr' value 0: .* output_base\\.json has NaN$");
+        .containsPattern("(?m)^  FAILED   sample       output 'ctr' value 0: .* output_base\\.json has NaN$");
 
     Path idx = copyOf(demo.exportDir(), "idx");
     Path lite = idx.resolve("fx_user_model/inputs_dict_lite.json");
     Files.writeString(lite, Files.readString(lite).replace("\"idx\":0", "\"idx\":9"));
     assertThat(Cli.run("inspect", idx.toString()).out()).containsPattern(
-        "(?m)^  FAILED  sample       inputs_dict_lite\\.json gives input 'click_seq' idx 9, but it is argument 0");
+        "(?m)^  FAILED   sample       inputs_dict_lite\\.json gives input 'click_seq' idx 9, but it is argument 0");
   }
 
   @Test
@@ -204,7 +375,7 @@ class ExportCommandsTest {
     JSON.writeValue(columns.toFile(), swapped);
 
     assertThat(Cli.run("inspect", copy.toString()).out()).containsPattern(
-        "(?m)^  FAILED  fg           graph input '(item|user)': inputs_dict_lite\\.json gives rows of \\[\\d+\\],"
+        "(?m)^  FAILED   fg           graph input '(item|user)': inputs_dict_lite\\.json gives rows of \\[\\d+\\],"
             + " fg\\.json and input_columns\\.json give \\[\\d+\\]$");
   }
 
@@ -219,7 +390,7 @@ class ExportCommandsTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).containsPattern(
-        "(?m)^  FAILED  sample       fx_user_model/user_model\\.pt returns 2 outputs, output_info\\.json lists 3$");
+        "(?m)^  FAILED   sample       fx_user_model/user_model\\.pt returns 2 outputs, output_info\\.json lists 3$");
   }
 
   @Test
@@ -237,7 +408,7 @@ class ExportCommandsTest {
     Cli r = Cli.run("inspect", copy.toString());
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.out()).containsPattern("(?m)^  FAILED  tables       table 'user_id': torch_rank_weights_embs_table_multi_shard"
+    assertThat(r.out()).containsPattern("(?m)^  FAILED   tables       table 'user_id': torch_rank_weights_embs_table_multi_shard"
         + "\\.json says \\d+ rows x 32, the \\*\\.safetensors files hold \\d+ x 16; export again from the checkpoint \\(if the export"
             + " refuses it, the checkpoint itself has the problem and its message says which\\)$");
   }
@@ -251,9 +422,9 @@ class ExportCommandsTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out().lines().filter(l -> l.contains("malformed JSON")))
-        .singleElement().asString().startsWith("  FAILED  fg           " + copy.resolve("fg.json") + ":");
+        .singleElement().asString().startsWith("  FAILED   fg           " + copy.resolve("fg.json") + ":");
     assertThat(r.out())
-        .containsPattern("(?m)^  ok      tables       5 tables agree across .*\\(rows, dim\\); not compared with"
+        .containsPattern("(?m)^  ok       tables       5 tables agree across .*\\(rows, dim\\); not compared with"
             + " fg\\.json, which does not load \\(see the fg check\\)$")
         .endsWith("FAILED: 2 of 5 checks (manifest, fg)\n");
   }
@@ -271,7 +442,7 @@ class ExportCommandsTest {
     assertThat(r.exit()).isEqualTo(1);
     String checks = r.out().substring(r.out().indexOf("\nchecks:\n") + "\nchecks:\n".length(),
         r.out().indexOf("\n\nFAILED: "));
-    assertThat(checks).containsPattern("(?m)^  FAILED  torchscript  fx_user_model/user_model\\.pt does not load:"
+    assertThat(checks).containsPattern("(?m)^  FAILED   torchscript  fx_user_model/user_model\\.pt does not load:"
         + " libtorch says: \\S");
     assertThat(checks).doesNotContain("full libtorch message below");
     assertThat(checks.lines()).as("every line of a check's detail is indented under it")
