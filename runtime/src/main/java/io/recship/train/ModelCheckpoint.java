@@ -16,6 +16,7 @@ import io.recship.checkpoint.TensorSource;
 import io.recship.checkpoint.TensorSpec;
 import io.recship.checkpoint.TrainedHeads;
 import io.recship.fg.ResolvedFeature;
+import io.recship.lock.LockFile;
 import io.recship.nn.Module;
 import io.recship.nn.Parameter;
 import io.recship.optim.Optimizer;
@@ -71,9 +72,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A save writes every file into {@code .recship-saving/} inside the checkpoint folder and moves
  * them in only when all are written, so a save that dies while writing (a full disk, a killed
- * job) leaves the previous checkpoint whole; the next save clears the leftovers. Exports and
- * RecIS' loaders read only the folder's own files. Files of the folder that are not the
- * checkpoint's stay.
+ * job) leaves the previous checkpoint whole; the next save clears the leftovers. A save holds an
+ * OS lock on the folder ({@value #LOCK_FILE}) from start to end: a second save to the same folder,
+ * from another thread or process, fails at once and leaves the first one's files alone, and a load
+ * while a save is live fails rather than read half the new files. Exports and RecIS' loaders read
+ * only the folder's own files. Files of the folder that are not the checkpoint's stay.
  *
  * <p>Every {@code *.safetensors} file is hashed while it is written and gets a {@code
  * <file>.sha256} sidecar ({@link io.recship.checkpoint.DigestSidecar}): a copy-mode export lists
@@ -99,6 +102,13 @@ public final class ModelCheckpoint {
    * checkpoint folder's own files, and RecIS' loaders ignore folders.
    */
   static final String STAGING = ".recship-saving";
+  /**
+   * The lock a save holds on its folder ({@link LockFile}): a second save fails at once instead of
+   * deleting the first one's staging folder, and a load refuses while a save is live. Hidden and not
+   * {@code *safetensors}/{@code *json}, so exports and RecIS' loaders skip it; it names its holder
+   * while held and is empty otherwise, and stays (deleting it would let two saves lock two files).
+   */
+  static final String LOCK_FILE = ".recship-save.lock";
 
   private ModelCheckpoint() {}
 
@@ -164,19 +174,40 @@ public final class ModelCheckpoint {
     // (minutes for large tables) leaves the previous checkpoint whole. Only then are the files
     // swapped in, the dense file removed first and put back last: a save that dies in that short
     // window leaves no dense file, which load() refuses, rather than new tables beside old weights.
+    // The folder is locked for the whole save: a staging folder found under the lock is a crashed
+    // save's, never another live save's.
     Path staging = dir.resolve(STAGING);
-    try {
-      if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
-        MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
+    try (LockFile ignored = lockForSave(dir)) {
+      try {
+        if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+          MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+        Files.createDirectories(staging);
+      } catch (IOException e) {
+        throw new CheckpointException(staging, null, "cannot remove an earlier interrupted save's files: " + e,
+            "check permissions, or delete the folder.", e);
       }
-      Files.createDirectories(staging);
-    } catch (IOException e) {
-      throw new CheckpointException(staging, null, "cannot remove an earlier interrupted save's files: " + e,
-          "check permissions, or delete the folder.", e);
+      SparseCheckpointWriter.write(staging, new ArrayList<>(sparse.tables().values()), denseMeta);
+      SafetensorsWriter.write(staging.resolve(RecisLayout.DENSE_FILE), denseEntries, meta);
+      commit(dir, staging);
     }
-    SparseCheckpointWriter.write(staging, new ArrayList<>(sparse.tables().values()), denseMeta);
-    SafetensorsWriter.write(staging.resolve(RecisLayout.DENSE_FILE), denseEntries, meta);
-    commit(dir, staging);
+  }
+
+  /** Takes the checkpoint folder's save lock, or fails at once naming the save that holds it. */
+  private static LockFile lockForSave(Path dir) {
+    Path file = dir.resolve(LOCK_FILE);
+    try {
+      return LockFile.tryAcquire(file, true);
+    } catch (LockFile.Held e) {
+      String holder = e.holder().isEmpty() ? (e.inThisJvm() ? "another thread of this JVM" : "another process")
+          : e.holder();
+      throw new CheckpointException(dir, null, "another save is writing to this checkpoint folder (" + holder
+              + "; lock file " + file + "); nothing was written, and that save's files are untouched.",
+          "wait for that save to finish, or save to another folder; the lock is released when its process ends.");
+    } catch (IOException e) {
+      throw new CheckpointException(file, null, "cannot create or lock the checkpoint folder's lock file: " + e
+          + ".", "check that the folder is writable (and, on a network file system, that it supports file locks).", e);
+    }
   }
 
   /** Swaps the staged files in for the previous checkpoint's; user files in {@code dir} stay. */
@@ -260,6 +291,13 @@ public final class ModelCheckpoint {
     Path denseFile = dir.resolve(RecisLayout.DENSE_FILE);
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException(dir, null, "checkpoint directory not found.", "check the path given to load.");
+    }
+    String saver = LockFile.liveHolder(dir.resolve(LOCK_FILE));
+    if (saver != null) {
+      // mid-save, the folder may hold half the new files; after it, it holds the new checkpoint
+      throw new CheckpointException(dir, null, "a save is writing to this checkpoint folder right now (" + saver
+              + "; lock file " + dir.resolve(LOCK_FILE) + "); nothing was loaded.",
+          "wait for that save to finish, then load.");
     }
     if (!Files.isRegularFile(denseFile)) {
       Path staged = dir.resolve(STAGING);

@@ -21,12 +21,16 @@ import io.recship.optim.Optimizer;
 import io.recship.optim.OptimizerState;
 import io.recship.optim.Sgd;
 import io.recship.sparse.SparseAdagrad;
+import io.recship.sparse.EmbeddingTable;
 import io.recship.sparse.SparseAdam;
 import io.recship.sparse.SparseModel;
 import io.recship.sparse.SparseOutput;
 import io.recship.tensor.Blocks;
 import io.recship.tensor.TensorScope;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -441,6 +447,113 @@ class ModelCheckpointTest {
         Files.move(f, d.resolve(f.getFileName()));
       }
     }
+    load(d);
+  }
+
+  /** A model whose save takes long enough to be caught in the middle: one table of 400,000 rows. */
+  private static SparseModel bigSparse() {
+    SparseModel s = SparseModel.fromFg(SyntheticCtr.featureGenerator());
+    EmbeddingTable t = s.tables().values().iterator().next();
+    float[] row = new float[t.dim()];
+    for (long id = 0; id < 400_000; id++) {
+      row[0] = id;
+      t.put(id, row);
+    }
+    return s;
+  }
+
+  @Test
+  void aSecondSaveWhileOneIsRunningFailsAtOnceAndTheFirstSavesAWholeCheckpoint() throws Exception {
+    Path d = saved();
+    Path staging = d.resolve(".recship-saving");
+    try (CtrDense dense = new CtrDense(5); CtrDense otherDense = new CtrDense(1); Adam adam = Adam.of(otherDense, 0.01)) {
+      Trainer second = trainer(SparseModel.fromFg(SyntheticCtr.featureGenerator()), otherDense, adam);
+      second.train(data(), 2); // before the first save starts: only the save itself is raced
+      SparseModel big = bigSparse();
+      AtomicReference<Throwable> firstFailed = new AtomicReference<>();
+      Thread first = new Thread(() -> {
+        try {
+          ModelCheckpoint.save(d, big, dense, null, new TrainState(7, 0, 7));
+        } catch (Throwable e) {
+          firstFailed.set(e);
+        }
+      }, "first-save");
+      first.start();
+      while (!Files.isDirectory(staging) && first.isAlive()) {
+        Thread.onSpinWait();
+      }
+      assertThat(first.isAlive()).as("caught the first save in the middle").isTrue();
+
+      // a second save to the folder, and a load of it, while the first is writing its files
+      assertThatThrownBy(() -> second.save(d))
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageContaining(d + ": another save is writing to this checkpoint folder (pid "
+              + ProcessHandle.current().pid() + " on ")
+          .hasMessageContaining(", thread first-save; lock file " + d.resolve(".recship-save.lock"))
+          .hasMessageContaining("that save's files are untouched")
+          .hasMessageContaining("Fix: wait for that save to finish, or save to another folder")
+          .hasNoCause();
+      assertThatThrownBy(() -> load(d))
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageContaining(d + ": a save is writing to this checkpoint folder right now (pid ")
+          .hasMessageContaining("nothing was loaded. Fix: wait for that save to finish, then load.");
+
+      first.join();
+      assertThat(firstFailed.get()).as("the first save is not disturbed").isNull();
+    }
+    assertThat(staging).doesNotExist();
+    SparseModel loaded = SparseModel.fromFg(SyntheticCtr.featureGenerator());
+    TrainState state;
+    try (CtrDense dense = new CtrDense(3)) {
+      state = ModelCheckpoint.load(d, loaded, dense, SparseAdam.of(0.01));
+    }
+    assertThat(state.step()).as("the first save's checkpoint, whole").isEqualTo(7);
+    assertThat(loaded.tables().values().iterator().next().size()).isEqualTo(400_000);
+    assertThat(d.resolve(".recship-save.lock")).as("kept, naming nobody once released").isEmptyFile();
+  }
+
+  /** Child JVM: holds a checkpoint folder's save lock, as a save in another process does, until killed. */
+  public static void main(String[] args) throws Exception {
+    try (io.recship.lock.LockFile lock = io.recship.lock.LockFile.tryAcquire(Path.of(args[0]), true)) {
+      System.out.println("LOCKED");
+      System.out.flush();
+      Thread.sleep(600_000);
+    }
+  }
+
+  @Test
+  void aSaveInAnotherProcessIsNamedByItsPidAndItsStagedFilesAreKeptUntilItDies() throws Exception {
+    Path d = saved();
+    Map<String, byte[]> before = filesOf(d);
+    Path theirs = Files.writeString(Files.createDirectories(d.resolve(".recship-saving")).resolve("theirs"), "x");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process other = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        ModelCheckpointTest.class.getName(), d.resolve(".recship-save.lock").toString())
+        .redirectErrorStream(true).start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(r.readLine()).isEqualTo("LOCKED");
+
+      assertThatThrownBy(() -> saved())
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageContaining("another save is writing to this checkpoint folder (pid " + other.pid() + " on ");
+      assertThat(theirs).as("the other save's staged files").hasContent("x");
+      Map<String, byte[]> after = filesOf(d);
+      assertThat(after.remove(".recship-save.lock")).as("names the other process while it holds the lock")
+          .asString(StandardCharsets.UTF_8).startsWith("pid " + other.pid() + " on ");
+      before.remove(".recship-save.lock");
+      assertThat(after).as("the checkpoint, byte for byte").containsOnlyKeys(before.keySet())
+          .allSatisfy((name, bytes) -> assertThat(bytes).as(name).isEqualTo(before.get(name)));
+      assertThatThrownBy(() -> load(d))
+          .isInstanceOf(CheckpointException.class)
+          .hasMessageContaining("a save is writing to this checkpoint folder right now (pid " + other.pid() + " on ");
+    } finally {
+      other.destroyForcibly(); // SIGKILL: the OS drops its lock, as when a saving job crashes
+      assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    load(d);
+    saved(); // a crashed save's staging folder is cleared, as before
+    assertThat(d.resolve(".recship-saving")).doesNotExist();
     load(d);
   }
 
