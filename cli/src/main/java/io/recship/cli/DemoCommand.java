@@ -1,10 +1,12 @@
 package io.recship.cli;
 
+import io.recship.checkpoint.CheckpointException;
 import io.recship.examples.ctr.CtrModel;
 import io.recship.examples.ctr.CtrPipeline;
 import io.recship.export.ExportException;
 import io.recship.export.ExportManifest;
 import io.recship.export.Exporter;
+import io.recship.lock.LockFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -34,8 +36,8 @@ import picocli.CommandLine.Option;
           + " export it with the generated CtrModelExporter, load the export, score held-out samples with it and"
           + " check that its scores equal the training-side forward.",
       "Exit codes: 0 done and parity holds, 1 the loaded export's scores differ from the training-side forward,"
-          + " 2 bad options, the workdir cannot be written or the export fails, its own traced-vs-eager check"
-          + " included (the message says why)."
+          + " 2 bad options, the workdir cannot be written or another demo is using it, or the checkpoint or"
+          + " the export fails, the export's own traced-vs-eager check included (the message says why)."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final CtrPipeline.Settings DEFAULTS = CtrPipeline.Settings.defaults(Path.of("."));
@@ -43,13 +45,23 @@ final class DemoCommand implements Callable<Integer> {
   private static final String EXPORT_DIR = "export";
   /** Left in a workdir the demo used, so that the next run may replace the demo's own files there. */
   static final String MARKER = ".recship-demo";
+  /**
+   * Locked by a running demo for its whole run ({@link LockFile}): a second demo on the same
+   * workdir is refused before it writes anything, instead of replacing the first one's data/,
+   * ckpt/ and export/ under it.
+   */
+  static final String LOCK = ".recship-demo.lock";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--workdir", paramLabel = "DIR",
       description = "Where data/, ckpt/ and export/ go. An earlier demo's are replaced (it leaves a .recship-demo file);"
-          + " other files there are never overwritten. Default: <tmp>/recship-demo.")
+          + " other files there are never overwritten. One demo at a time per workdir: a second one is refused."
+          + " Default: <tmp>/recship-demo.")
   Path workdir = Path.of(System.getProperty("java.io.tmpdir"), "recship-demo");
+
+  /** Held from {@link #prepareWorkdir} to the end of {@link #call}. */
+  private @Nullable LockFile workdirLock;
 
   @Option(names = "--steps", paramLabel = "N", description = "Training steps. Default: ${DEFAULT-VALUE}.")
   int steps = DEFAULTS.steps();
@@ -79,12 +91,24 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) { // a rule of Settings this command does not know yet
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    String workdirProblem = prepareWorkdir();
-    if (workdirProblem != null) {
-      err.println("recship demo: " + workdirProblem);
-      err.flush();
-      return RecShipCli.UNREADABLE;
+    try {
+      String workdirProblem = prepareWorkdir();
+      if (workdirProblem != null) {
+        err.println("recship demo: " + workdirProblem);
+        err.flush();
+        return RecShipCli.UNREADABLE;
+      }
+      return run(settings, out, err);
+    } finally {
+      if (workdirLock != null) {
+        workdirLock.close();
+        workdirLock = null;
+      }
     }
+  }
+
+  /** The pipeline, in a workdir this demo holds. */
+  private int run(CtrPipeline.Settings settings, PrintWriter out, PrintWriter err) {
     out.println("recship demo: the Java example io.recship.examples.ctr.CtrModel, end to end, in "
         + settings.workdir().toAbsolutePath());
     out.flush();
@@ -101,6 +125,10 @@ final class DemoCommand implements Callable<Integer> {
       return RecShipCli.UNREADABLE;
     } catch (ExportException e) { // its message names the step, the file and the fix; as score, exit 2
       err.println("recship demo: " + e.getMessage());
+      err.flush();
+      return RecShipCli.UNREADABLE;
+    } catch (CheckpointException e) { // e.g. a program of the user's saving into the same ckpt/: the message says what
+      err.println("recship demo: checkpoint: " + e.getMessage());
       err.flush();
       return RecShipCli.UNREADABLE;
     }
@@ -156,6 +184,11 @@ final class DemoCommand implements Callable<Integer> {
     if (foreign != null) {
       return foreign;
     }
+    // before the checks below and any write: they must see the workdir no other demo is changing
+    String busy = lockWorkdir();
+    if (busy != null) {
+      return busy;
+    }
     String exportProblem = exportDirProblem(workdir.resolve(EXPORT_DIR));
     if (exportProblem != null) {
       return exportProblem;
@@ -190,6 +223,23 @@ final class DemoCommand implements Callable<Integer> {
         + MARKER + " file, so " + they + " may not be a demo's (a demo run leaves that file); the demo would"
         + " overwrite " + them + ": choose an empty or new --workdir, or delete " + them + " if " + they
         + (one ? " is" : " are") + " an earlier demo's";
+  }
+
+  /** Takes {@link #LOCK}, or says which demo holds it. */
+  private @Nullable String lockWorkdir() {
+    Path file = workdir.resolve(LOCK);
+    try {
+      workdirLock = LockFile.tryAcquire(file, true);
+      return null;
+    } catch (LockFile.Held e) {
+      String holder = e.holder().isEmpty() ? (e.inThisJvm() ? "another thread of this JVM" : "another process")
+          : e.holder();
+      return "--workdir " + workdir + " is in use by another recship demo (" + holder + "; lock file " + file
+          + "), which would lose its data/, ckpt/ and export/ to this one: wait for it to finish, or choose"
+          + " another --workdir (the lock is released when that demo ends)";
+    } catch (IOException e) {
+      return "--workdir " + workdir + ": cannot lock " + file + ": " + FileProblems.describe(e);
+    }
   }
 
   /** A demo from before the marker existed left an export of the demo's model: its workdir is a demo's. */

@@ -2,14 +2,92 @@ package io.recship.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recship.lock.LockFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
   @TempDir Path tmp;
+
+  private static final String[] TINY = {"--steps", "5", "--train-samples", "1000", "--held-out-samples", "100"};
+
+  private Cli tinyDemo(String... more) {
+    List<String> args = new ArrayList<>(List.of("demo", "--workdir", tmp.toString()));
+    args.addAll(List.of(TINY));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void aSecondDemoOnTheSameWorkdirExitsTwoNamingWorkdirWhileTheFirstFinishesWhole() throws Exception {
+    CompletableFuture<Cli> first = CompletableFuture.supplyAsync(() -> tinyDemo());
+    // the first demo writes its marker once it holds the workdir
+    while (!Files.exists(tmp.resolve(".recship-demo")) && !first.isDone()) {
+      Thread.sleep(1);
+    }
+    assertThat(first.isDone()).as("caught the first demo running").isFalse();
+
+    Cli second = tinyDemo("--seed", "8");
+
+    assertThat(second.exit()).as(second.err()).isEqualTo(2);
+    assertThat(second.err())
+        .startsWith("recship demo: --workdir " + tmp + " is in use by another recship demo (pid "
+            + ProcessHandle.current().pid() + " on ")
+        .contains("; lock file " + tmp.resolve(".recship-demo.lock") + "), which would lose its data/, ckpt/ and"
+            + " export/ to this one: wait for it to finish, or choose another --workdir (the lock is released when"
+            + " that demo ends)\n")
+        .doesNotContain("exportDir", "Exception")
+        .hasLineCount(1);
+    assertThat(second.out()).as("nothing trained").isEmpty();
+
+    Cli r = first.get(10, TimeUnit.MINUTES);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).contains("[6/6] parity", " --input " + tmp.resolve("data/heldout.jsonl"));
+    assertThat(tmp.resolve(".recship-demo.lock")).as("kept, naming nobody once the demo ended").isEmptyFile();
+    assertThat(tinyDemo().exit()).as("the workdir is free again").isZero();
+  }
+
+  @Test
+  void aWorkdirADemoHoldsIsRefusedBeforeAnyWriteAndKeepsEveryFileByteForByte() throws Exception {
+    assertThat(tinyDemo().exit()).isZero();
+    Map<Path, byte[]> before = files(tmp);
+    Cli r;
+    try (LockFile running = LockFile.tryAcquire(tmp.resolve(".recship-demo.lock"), true)) { // as a running demo
+      before.remove(tmp.resolve(".recship-demo.lock"));
+      r = tinyDemo("--seed", "8");
+    }
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("recship demo: --workdir " + tmp + " is in use by another recship demo (pid ")
+        .contains("choose another --workdir");
+    assertThat(r.out()).isEmpty();
+    Map<Path, byte[]> after = files(tmp);
+    after.remove(tmp.resolve(".recship-demo.lock"));
+    assertThat(after).containsOnlyKeys(before.keySet())
+        .allSatisfy((f, bytes) -> assertThat(bytes).as(f.toString()).isEqualTo(before.get(f)));
+  }
+
+  private static Map<Path, byte[]> files(Path dir) throws IOException {
+    Map<Path, byte[]> files = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+        files.put(f, Files.readAllBytes(f));
+      }
+    }
+    return files;
+  }
+
 
   @Test
   void tinyDemoRunsEveryStepAndReportsParity() throws IOException {
