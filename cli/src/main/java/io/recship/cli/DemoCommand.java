@@ -10,6 +10,7 @@ import io.recship.lock.LockFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
       err.flush();
       return RecShipCli.UNREADABLE;
     } catch (ExportException e) { // its message names the step, the file and the fix; as score, exit 2
-      err.println("recship demo: " + e.getMessage());
+      err.println("recship demo: " + inDemoTerms(e.getMessage()));
       err.flush();
       return RecShipCli.UNREADABLE;
     } catch (CheckpointException e) { // e.g. a program of the user's saving into the same ckpt/: the message says what
@@ -141,8 +142,9 @@ final class DemoCommand implements Callable<Integer> {
         r.parityOk() ? "OK" : "FAILED", CtrPipeline.formatDiff(r.maxAbsDiffOverall()), r.heldOutSamples(),
         CtrPipeline.PARITY_ATOL);
     out.println("next:");
-    out.println("  recship inspect " + r.exportDir());
-    out.println("  recship score " + r.exportDir() + " --input " + r.heldOutFile());
+    String recship = launcher();
+    out.println("  " + recship + " inspect " + r.exportDir());
+    out.println("  " + recship + " score " + r.exportDir() + " --input " + r.heldOutFile());
     out.flush();
     return r.parityOk() ? RecShipCli.OK : RecShipCli.FINDINGS;
   }
@@ -242,6 +244,53 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * An export message in the demo's terms: its user picks the folder with --workdir, not with
+   * the Java API's exportDir.
+   */
+  static String inDemoTerms(String exportMessage) {
+    return exportMessage
+        .replace("export to another exportDir", "choose another --workdir")
+        .replace("choose another exportDir", "choose another --workdir");
+  }
+
+  /**
+   * The command that runs this CLI, as the user can type it: the repository's launcher
+   * ({@code ./recship} when run from its folder, else its path) when this is the jar (or classes)
+   * it builds, {@code java -jar <jar>} for a jar elsewhere.
+   */
+  static String launcher() {
+    Path codeSource;
+    try {
+      codeSource = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException | RuntimeException e) { // no code source, or not a file
+      codeSource = null;
+    }
+    return launcher(codeSource, Path.of(""));
+  }
+
+  static String launcher(@Nullable Path codeSource, Path cwd) {
+    if (codeSource == null) {
+      return "recship";
+    }
+    Path source = codeSource.toAbsolutePath().normalize();
+    // <root>/cli/target/recship-cli.jar, or <root>/cli/target/classes
+    Path target = source.getParent();
+    Path module = target == null ? null : target.getParent();
+    Path root = module == null ? null : module.getParent();
+    if (root != null && target.getFileName().toString().equals("target")
+        && module.getFileName().toString().equals("cli")) {
+      Path script = root.resolve("recship");
+      if (Files.isRegularFile(script) && Files.isExecutable(script)) {
+        return root.equals(cwd.toAbsolutePath().normalize()) ? "./recship" : script.toString();
+      }
+    }
+    if (Files.isRegularFile(source) && source.getFileName().toString().endsWith(".jar")) {
+      return "java -jar " + source;
+    }
+    return "recship";
+  }
+
   /** A demo from before the marker existed left an export of the demo's model: its workdir is a demo's. */
   private boolean earlierDemoExport() {
     try {
@@ -260,7 +309,7 @@ final class DemoCommand implements Callable<Integer> {
       Exporter.checkExportDir(exportDir, true);
       return null;
     } catch (ExportException e) {
-      return "--workdir " + workdir + ": the demo exports to " + exportDir + ": " + e.detail();
+      return "--workdir " + workdir + ": the demo exports to " + exportDir + ": " + inDemoTerms(e.detail());
     }
   }
 

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
   @TempDir Path tmp;
 
+  /** The repository's launcher: tests run in cli/, from cli/target/classes. */
+  private static final String REPO_LAUNCHER =
+      Path.of("").toAbsolutePath().getParent().resolve("recship").toString();
+
   private static final String[] TINY = {"--steps", "5", "--train-samples", "1000", "--held-out-samples", "100"};
 
   private Cli tinyDemo(String... more) {
@@ -88,6 +92,31 @@ class DemoCommandTest {
     return files;
   }
 
+  @Test
+  void theNextLinesNameTheLauncherTheUserCanRun() throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("repo"));
+    Path script = Files.writeString(root.resolve("recship"), "#!/bin/sh\n");
+    script.toFile().setExecutable(true);
+    Path jar = Files.writeString(Files.createDirectories(root.resolve("cli/target")).resolve("recship-cli.jar"), "");
+    Path classes = Files.createDirectories(root.resolve("cli/target/classes"));
+
+    assertThat(DemoCommand.launcher(jar, root)).isEqualTo("./recship");
+    assertThat(DemoCommand.launcher(classes, root)).isEqualTo("./recship");
+    assertThat(DemoCommand.launcher(jar, tmp)).isEqualTo(script.toString());
+    Path elsewhere = Files.writeString(tmp.resolve("recship-cli.jar"), "");
+    assertThat(DemoCommand.launcher(elsewhere, tmp)).isEqualTo("java -jar " + elsewhere);
+    assertThat(DemoCommand.launcher(null, tmp)).isEqualTo("recship");
+    assertThat(DemoCommand.launcher()).as("in this checkout").isEqualTo(REPO_LAUNCHER);
+  }
+
+  @Test
+  void exportRefusalsNameWorkdirNotExportDir() {
+    assertThat(DemoCommand.inDemoTerms("lock: exportDir out is being written by pid 1 (lock file x). Wait for that"
+        + " export to finish, or export to another exportDir; the lock is released automatically"))
+        .endsWith("Wait for that export to finish, or choose another --workdir; the lock is released automatically");
+    assertThat(DemoCommand.inDemoTerms("Empty or remove the folder, or choose another exportDir"))
+        .isEqualTo("Empty or remove the folder, or choose another --workdir");
+  }
 
   @Test
   void tinyDemoRunsEveryStepAndReportsParity() throws IOException {
@@ -101,8 +130,8 @@ class DemoCommandTest {
         .containsPattern("step +20 \\(epoch \\d\\): loss [0-9.]+, ctr auc [0-9.]+, cvr auc [0-9.]+")
         .containsPattern("held-out AUC over 300 samples: ctr 0\\.\\d{4} \\(click\\), cvr 0\\.\\d{4} \\(conversion\\)")
         .containsPattern("parity OK: max abs diff \\S+ \\(ctr \\S+, cvr \\S+\\) over 300 samples, atol 1e-05")
-        .contains("recship inspect " + tmp.resolve("export"))
-        .contains("recship score " + tmp.resolve("export") + " --input " + tmp.resolve("data/heldout.jsonl"));
+        .contains("\nnext:\n  " + REPO_LAUNCHER + " inspect " + tmp.resolve("export") + "\n")
+        .contains("\n  " + REPO_LAUNCHER + " score " + tmp.resolve("export") + " --input " + tmp.resolve("data/heldout.jsonl"));
 
     Cli again = Cli.run("demo", "--workdir", tmp.toString(), "--steps", "5", "--train-samples", "1000",
         "--held-out-samples", "100");
@@ -215,7 +244,7 @@ class DemoCommandTest {
         + ": exportDir " + export.toAbsolutePath() + " holds a previous export and also 1 file that is not part of it"
         + " (recship-manifest.json does not list it): 'mynotes.txt' (checked before the export); it was left"
         + " untouched. overwrite(true) replaces a previous export by deleting its folder, so this would be deleted"
-        + " too: move it out of " + export.toAbsolutePath() + ", or choose another exportDir\n");
+        + " too: move it out of " + export.toAbsolutePath() + ", or choose another --workdir\n");
     assertThat(r.out()).as("nothing trained").isEmpty();
     assertThat(notes).hasContent("x");
   }
