@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * resolved view with enums and shapes.
  */
 public final class FeatureConfig implements FgEntry {
-  private static final Set<String> KNOWN = Keys.FEATURE_KINDS.keySet();
+  private static final Set<String> KNOWN = Keys.FEATURE_KEYS;
 
   private final Map<String, JsonNode> keys;
 

@@ -83,6 +83,26 @@ final class Keys {
           SEQUENCE_LENGTH, Kind.INT,
           FROM_FEATURE, Kind.STRING);
 
+  /** Every key RecIS reads from a feature object (plain or sequence sub-feature). */
+  static final Set<String> FEATURE_KEYS = union(FEATURE_KINDS.keySet(), Set.of(BOUNDARIES));
+
+  /** Every key RecIS reads from a sequence group object. */
+  static final Set<String> SEQUENCE_KEYS = union(SEQUENCE_KINDS.keySet(), Set.of(FEATURES));
+
+  /**
+   * Keys RecIS ignores but the online RTP FG reads (recis-reference §1.2, §1.3; EasyRec
+   * rtp_fg.md): they belong in an fg.json delivered to RTP, so FG-UNKNOWNKEY does not warn about
+   * them. Compared ignoring case ({@code needDiscrete} survives lower_case=True as {@code
+   * needdiscrete}). The vocabulary keys are not here: RecIS ignoring them changes the ids.
+   */
+  static final Set<String> RTP_FEATURE_KEYS =
+      lowered(Set.of("expression", "map", "key", "column_type", "need_prefix", "group", "separator",
+          "default_value", "needDiscrete", "needWeighting", "normalizer", "combo_join_separator"));
+
+  static final Set<String> RTP_SEQUENCE_KEYS =
+      lowered(Set.of("sequence_table", "sequence_pk", "sequence_column", "sequence_delim", "attribute_delim",
+          "sequence_name_prefix"));
+
   /** Keys whose RecIS default is None, so an explicit JSON null means the same as absent. */
   static final Set<String> NULL_IS_ABSENT =
       Set.of(
@@ -90,6 +110,26 @@ final class Keys {
           ADMIT_HOOK, FILTER_HOOK, SHARED_NAME);
 
   private Keys() {}
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> out = new java.util.HashSet<>(a);
+    out.addAll(b);
+    return Set.copyOf(out);
+  }
+
+  private static Set<String> lowered(Set<String> keys) {
+    Set<String> out = new java.util.HashSet<>();
+    keys.forEach(k -> out.add(k.toLowerCase(java.util.Locale.ROOT)));
+    return Set.copyOf(out);
+  }
+
+  /**
+   * The key RecIS reads that {@code key} is most likely a misspelling of, or null: see {@link
+   * Typos#nearKey}. Only a unique best candidate is named.
+   */
+  static @Nullable String closest(String key, Set<String> known) {
+    return Typos.uniqueNearKey(key, known);
+  }
 
   /** Null if {@code v} fits {@code kind}, else a description of what it is instead. */
   static @Nullable String typeProblem(String key, Kind kind, JsonNode v) {

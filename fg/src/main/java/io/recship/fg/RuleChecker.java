@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  *       (gen_key_type, hash_type, hash_bucket_size, boundaries): RecIS accepts it, but one id gets other rows; once per table</td></tr>
  *   <tr><td>FG-DUPKEY</td><td>structural</td><td>warning</td><td>a key written twice in one object (a feature, a sequence group,
  *       the top level): RecIS, like Python's json, keeps the last value; reported at the second occurrence with the first's line and column</td></tr>
+ *   <tr><td>FG-UNKNOWNKEY</td><td>structural</td><td>warning</td><td>a key RecIS does not read for that object (a feature or a
+ *       sequence group), usually misspelt (RecIS then uses the default: a misspelt hash_bucket_size means a dynamic hashtable);
+ *       names the nearest key RecIS reads, if one is close. RTP FG's own keys (expression, sequence_delim, ...) are not reported</td></tr>
  *   <tr><td>MC-FORMAT, MC-EMPTY, MC-REF, MC-SHAPE, MC-IDENT</td><td>structural</td><td>error</td><td>mc.json shape and references;
  *       MC-FORMAT includes a block name written twice whose earlier definition lists a feature the last lacks,
  *       since RecIS keeps only the last block of that name</td></tr>

@@ -26,6 +26,7 @@ final class Rules {
   static final String FG_NAMES = "FG-NAMES";
   static final String FG_SHAREDHASH = "FG-SHAREDHASH";
   static final String FG_DUPKEY = "FG-DUPKEY";
+  static final String FG_UNKNOWNKEY = "FG-UNKNOWNKEY";
   static final String MC_FORMAT = "MC-FORMAT";
   static final String MC_EMPTY = "MC-EMPTY";
   static final String MC_REF = "MC-REF";
@@ -65,6 +66,12 @@ final class Rules {
 
   /** Where each fg.json entry is, as "line L, column C"; found on first use (see {@link #place}). */
   private @Nullable Map<String, JsonLocation> places;
+
+  /**
+   * Keys a message already called a typo of a missing key ({@link #typoHint}), as "pointer of the
+   * object/key": FG-UNKNOWNKEY does not repeat them.
+   */
+  private final Set<String> namedTypos = new HashSet<>();
 
   /** Where each mc.json entry is; found on first use (see {@link #placeMc}). */
   private @Nullable Map<String, JsonLocation> mcPlaces;
@@ -119,7 +126,11 @@ final class Rules {
         checkSequence(index, s.seq, seqSeen);
       }
       if (s.mistyped) {
-        continue; // FG-TYPE already reported; other checks would only echo it
+        // FG-TYPE already reported; other checks would only echo it, but a misspelt key is news
+        if (structural) {
+          checkUnknownKeys(s.cfg.raw().keySet(), Keys.FEATURE_KEYS, Keys.RTP_FEATURE_KEYS, s.fullName, s.label, s.pointer);
+        }
+        continue;
       }
       if (structural) {
         checkFeature(s);
@@ -129,6 +140,9 @@ final class Rules {
       }
       if (rtp) {
         checkRtp(s);
+      }
+      if (structural) {
+        checkUnknownKeys(s.cfg.raw().keySet(), Keys.FEATURE_KEYS, Keys.RTP_FEATURE_KEYS, s.fullName, s.label, s.pointer);
       }
     }
     // groups without sub-features have no slots
@@ -150,11 +164,11 @@ final class Rules {
       if (!seq.has(Keys.FEATURE_NAME)) {
         fg(FG_REQ, Severity.ERROR, name, ptr + "/feature_name",
             label + " is missing required key \"feature_name\"; RecIS reads it for every sequence group: "
-                + typoHint(seq.raw().keySet(), Keys.FEATURE_NAME, "add \"feature_name\": \"" + name + "\""));
+                + typoHint(ptr, seq.raw().keySet(), Keys.FEATURE_NAME, "add \"feature_name\": \"" + name + "\""));
       }
       if (!seq.has(Keys.SEQUENCE_LENGTH)) {
         fg(FG_REQ, Severity.ERROR, name, ptr + "/sequence_length",
-            label + " is missing required key \"sequence_length\"; " + typoHint(seq.raw().keySet(), Keys.SEQUENCE_LENGTH,
+            label + " is missing required key \"sequence_length\"; " + typoHint(ptr, seq.raw().keySet(), Keys.SEQUENCE_LENGTH,
                 "add the number of steps RecIS pads/truncates to, e.g. \"sequence_length\": 50"));
       } else if (seq.sequenceLength() <= 0) {
         fg(FG_REQ, Severity.ERROR, name, ptr + "/sequence_length",
@@ -176,6 +190,9 @@ final class Rules {
         }
       }
     }
+    if (structural) {
+      checkUnknownKeys(seq.raw().keySet(), Keys.SEQUENCE_KEYS, Keys.RTP_SEQUENCE_KEYS, name, label, ptr);
+    }
     if (rtp && name != null) {
       String fname = seq.featureName();
       boolean cloned = seq.fromFeature() != null || seq.features().stream().anyMatch(f -> f.fromFeature() != null);
@@ -195,7 +212,7 @@ final class Rules {
     for (String key : Keys.REQUIRED_ORDER) {
       if (!f.has(key)) {
         fg(FG_REQ, Severity.ERROR, subj, ptr + "/" + key,
-            s.label + " is missing required key \"" + key + "\"; " + typoHint(f.raw().keySet(), key, requiredHint(key)));
+            s.label + " is missing required key \"" + key + "\"; " + typoHint(ptr, f.raw().keySet(), key, requiredHint(key)));
       }
     }
     String valueType = f.valueType();
@@ -267,7 +284,8 @@ final class Rules {
       if (dim == null || dim <= 0) {
         String got = dim == null ? "" : " (got " + dim + ")";
         String hint = f.has("embedding_dim") ? "; the key is \"embedding_dimension\", RecIS ignores \"embedding_dim\""
-            : dim == null ? "; " + typoHint(f.raw().keySet(), Keys.EMBEDDING_DIMENSION, "add e.g. \"embedding_dimension\": 16")
+            + named(ptr, "embedding_dim")
+            : dim == null ? "; " + typoHint(ptr, f.raw().keySet(), Keys.EMBEDDING_DIMENSION, "add e.g. \"embedding_dimension\": 16")
             : "; add e.g. \"embedding_dimension\": 16";
         fg(FG_LOOKUPDIM, Severity.ERROR, subj, ptr + "/embedding_dimension",
             s.label + ": gen_val_type=" + val + " requires a positive integer embedding_dimension" + got + hint);
@@ -502,13 +520,55 @@ final class Rules {
    * {@code fix}, or a "did you mean" when a key RecIS does not read is a typo of the missing
    * {@code key} (RecIS ignores unknown keys, so the typo itself gets no message of its own).
    */
-  private static String typoHint(Set<String> present, String key, String fix) {
+  private String typoHint(String objectPointer, Set<String> present, String key, String fix) {
     for (String k : present) {
-      if (!Keys.FEATURE_KINDS.containsKey(k) && !Keys.SEQUENCE_KINDS.containsKey(k) && Typos.near(k, key)) {
-        return "\"" + k + "\" is not a key RecIS reads: did you mean \"" + key + "\"? Rename it";
+      if (!Keys.FEATURE_KEYS.contains(k) && !Keys.SEQUENCE_KEYS.contains(k) && Typos.nearKey(k, key)) {
+        return "\"" + k + "\" is not a key RecIS reads: did you mean \"" + key + "\"? Rename it" + named(objectPointer, k);
       }
     }
     return fix;
+  }
+
+  /** Notes that a message named {@code key} of the object at {@code objectPointer} as a typo; returns "". */
+  private String named(String objectPointer, String key) {
+    namedTypos.add(objectPointer + "/" + Json.escape(key));
+    return "";
+  }
+
+  /**
+   * FG-UNKNOWNKEY: a key RecIS does not read for this kind of object (a feature or a sequence
+   * group) has no effect, so a misspelt key silently falls back to RecIS' default (a misspelt
+   * hash_bucket_size means a dynamic hashtable). A warning, not an error: RecIS itself ignores such
+   * keys, and files carry keys for other tools; RTP FG's own keys ({@link Keys#RTP_FEATURE_KEYS})
+   * are expected and not reported. Keys another message already called a typo are not repeated.
+   */
+  private void checkUnknownKeys(Set<String> present, Set<String> known, Set<String> rtpKeys, @Nullable String subject,
+      String label, String objectPointer) {
+    for (String k : present) {
+      if (known.contains(k) || rtpKeys.contains(k.toLowerCase(Locale.ROOT))
+          || (rtp && VOCAB_KEYS.contains(k))) { // RTP-VOCAB, an error, says more
+        continue;
+      }
+      String ptr = objectPointer + "/" + Json.escape(k);
+      if (namedTypos.contains(ptr)) {
+        continue;
+      }
+      boolean group = known == Keys.SEQUENCE_KEYS;
+      Set<String> other = group ? Keys.FEATURE_KEYS : Keys.SEQUENCE_KEYS;
+      String near = Keys.closest(k, known);
+      String fix;
+      if (other.contains(k)) { // the right key on the wrong object
+        fix = group ? ": RecIS reads it only on the sub-features, so move it into each sub-feature that needs it"
+            : ": RecIS reads it only on a sequence group (the object with \"sequence_name\"), so move it there";
+      } else if (near != null) {
+        fix = ": did you mean \"" + near + "\"? " + (present.contains(near) ? "\"" + near + "\" is set too: delete this one" : "Rename it");
+      } else {
+        fix = ": remove it, or ignore this warning if another tool reads it";
+      }
+      fg(FG_UNKNOWNKEY, Severity.WARNING, subject, ptr,
+          label + ": \"" + k + "\" is not a key RecIS reads for " + (group ? "a sequence group" : "a feature")
+              + ", so it has no effect" + fix);
+    }
   }
 
   private String afterLowercasing() {

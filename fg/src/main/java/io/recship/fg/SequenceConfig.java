@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * by short name.
  */
 public final class SequenceConfig implements FgEntry {
-  private static final Set<String> KNOWN = Set.of(Keys.FEATURE_NAME, Keys.SEQUENCE_NAME, Keys.SEQUENCE_LENGTH, Keys.FROM_FEATURE);
+  private static final Set<String> KNOWN = Keys.SEQUENCE_KEYS;
 
   private final Map<String, JsonNode> keys; // without "features"
   private final List<FeatureConfig> features;

@@ -35,6 +35,46 @@ final class Typos {
   }
 
   /**
+   * Like {@link #uniqueNear}, for fg.json keys: also a key cut short or with another ending, which
+   * edit distance misses ({@code "embedding_dim"}, {@code "value_dim"}, {@code "boundary"} for
+   * {@code "boundaries"}), when the two share a long prefix ({@link #nearKey}).
+   */
+  static @Nullable String uniqueNearKey(String word, Collection<String> candidates) {
+    String near = uniqueNear(word, candidates);
+    if (near != null) {
+      return near;
+    }
+    String best = null;
+    for (String c : candidates) {
+      if (!c.equals(word) && sharesStem(word, c)) {
+        if (best != null) {
+          return null; // "feature" could be feature_name or feature_type
+        }
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /** {@link #near}, or {@code word} and {@code key} share a long prefix: see {@link #uniqueNearKey}. */
+  static boolean nearKey(String word, String key) {
+    return near(word, key) || sharesStem(word, key);
+  }
+
+  /**
+   * The two share a prefix of at least 6 characters that leaves at most 2 characters of the
+   * shorter one: "boundar|y" and "boundar|ies", "embedding_dim|" and "embedding_dim|ension".
+   */
+  private static boolean sharesStem(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    int p = 0;
+    while (p < n && a.charAt(p) == b.charAt(p)) {
+      p++;
+    }
+    return p >= 6 && p >= n - 2;
+  }
+
+  /**
    * True if {@code word} becomes {@code b} in at most {@link #MAX_EDITS} edits, and in no more than
    * a third of its length: else any short name is "near" any other ('y' would suggest 'x').
    */

@@ -202,7 +202,8 @@ class RuleCheckerTest {
     List<Finding> all = check(fg(hashed("x", "\"vocab_list\": [\"a\"], \"vocab_file\": \"v.txt\"")));
     assertThat(only("RTP-VOCAB", all)).extracting(Finding::pointer).containsExactly("/features/0/vocab_list", "/features/0/vocab_file");
     assertThat(only("RTP-VOCAB", all)).allMatch(Finding::isError);
-    assertThat(check(fg(hashed("x", "\"vocabulary_note\": \"fine\"")))).isEmpty();
+    assertThat(only("FG-UNKNOWNKEY", all)).as("RTP-VOCAB says more").isEmpty();
+    assertThat(only("RTP-VOCAB", check(fg(hashed("x", "\"vocabulary_note\": \"fine\""))))).isEmpty();
   }
 
   @Test
@@ -800,5 +801,90 @@ class RuleCheckerTest {
   void formatsFindingsForPeople() {
     Finding f = single("RTP-HB0", check(fg(hashed("user_id", "\"hash_bucket_size\": 0"))));
     assertThat(f.format()).matches("error\\[RTP-HB0\\] fg\\.json:2:\\d+ feature 'user_id': hash_bucket_size is 0 .*");
+  }
+
+  // ---- FG-UNKNOWNKEY ----
+
+  private static List<Finding> recis(ConfigSource fg) {
+    return RuleChecker.check(fg, null, FgOptions.DEFAULT, RuleSet.recis());
+  }
+
+  @Test
+  void warnsAboutAMisspeltKeyNoRuleNeedsWithTheKeyItMeans() {
+    Finding f = single("FG-UNKNOWNKEY", recis(fg(hashed("user_id", "\"shared_nmae\": \"category\""))));
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.subject()).isEqualTo("user_id");
+    assertThat(f.pointer()).isEqualTo("/features/0/shared_nmae");
+    assertThat(f.format()).startsWith("warning[FG-UNKNOWNKEY] fg.json:2:");
+    assertThat(f.message()).isEqualTo("feature 'user_id': \"shared_nmae\" is not a key RecIS reads for a feature, so it has no"
+        + " effect: did you mean \"shared_name\"? Rename it");
+  }
+
+  @Test
+  void warnsAboutAMisspeltBucketSizeForTheRecisTarget() {
+    String feature = "{\"feature_name\": \"item_id\", \"feature_type\": \"id_feature\", \"value_type\": \"String\","
+        + " \"gen_key_type\": \"hash\", \"hash_bucket_sise\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}";
+    Finding f = single("FG-UNKNOWNKEY", recis(fg(feature)));
+    assertThat(f.message()).contains("\"hash_bucket_sise\"", "did you mean \"hash_bucket_size\"?");
+    assertThat(RuleChecker.hasErrors(recis(fg(feature)))).isFalse();
+  }
+
+  @Test
+  void suggestsAKeyWithAnotherEndingOrCutShort() {
+    assertThat(single("FG-UNKNOWNKEY", recis(fg(raw("price", "\"boundary\": \"1,2\"")))).message())
+        .contains("did you mean \"boundaries\"? Rename it");
+    assertThat(single("FG-UNKNOWNKEY", recis(fg(raw("price", "\"value_dim\": 2")))).message())
+        .contains("did you mean \"value_dimension\"? Rename it");
+  }
+
+  @Test
+  void aMisspeltKeyBesideTheRightOneSaysDeleteIt() {
+    String bucketed = "\"gen_key_type\": \"boundary\", \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4,"
+        + " \"boundaries\": \"1,2,3\", \"boundary\": \"1,2\"";
+    assertThat(single("FG-UNKNOWNKEY", recis(fg(raw("price", bucketed)))).message())
+        .endsWith("did you mean \"boundaries\"? \"boundaries\" is set too: delete this one");
+  }
+
+  @Test
+  void anUnknownKeyFarFromAnyKnownOneGetsNoGuess() {
+    assertThat(single("FG-UNKNOWNKEY", recis(fg(hashed("user_id", "\"x_team_note\": \"hi\"")))).message())
+        .isEqualTo("feature 'user_id': \"x_team_note\" is not a key RecIS reads for a feature, so it has no effect: remove it,"
+            + " or ignore this warning if another tool reads it");
+  }
+
+  @Test
+  void rtpFgKeysAndKnownKeysAreNotReported() {
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_length\": 5, \"sequence_table\": \"item\","
+        + " \"sequence_delim\": \";\", \"features\": [" + hashed("a", "\"expression\": \"item:a\"") + "]}";
+    String all = hashed("b", "\"expression\": \"user:b\", \"need_prefix\": false, \"needDiscrete\": true, \"group\": \"user\","
+        + " \"hash_type\": \"farmhash\", \"combiner\": \"mean\", \"trainable\": true, \"shared_name\": \"b\"");
+    assertThat(recis(fg(seq, all, raw("c", "\"boundaries\": \"1,2\", \"value_dimension\": 1")))).isEmpty();
+  }
+
+  @Test
+  void warnsAboutSequenceGroupKeysAndKeysOnTheWrongObject() {
+    String seq = "{\"feature_name\": \"s\", \"sequence_name\": \"s\", \"sequence_lenght\": 5, \"hash_bucket_size\": 10,"
+        + " \"features\": [" + hashed("a", "\"sequence_length\": 5") + "]}";
+    List<Finding> all = recis(fg(seq));
+    // the missing sequence_length error names the typo, so the warning does not repeat it
+    assertThat(single("FG-REQ", all).message()).contains("did you mean \"sequence_length\"");
+    List<Finding> unknown = only("FG-UNKNOWNKEY", all);
+    assertThat(unknown).extracting(Finding::pointer).containsExactly("/features/0/hash_bucket_size", "/features/0/features/0/sequence_length");
+    assertThat(unknown.get(0).message()).isEqualTo("sequence group 's': \"hash_bucket_size\" is not a key RecIS reads for a"
+        + " sequence group, so it has no effect: RecIS reads it only on the sub-features, so move it into each sub-feature that needs it");
+    assertThat(unknown.get(1).message()).startsWith("feature 's_a': \"sequence_length\" is not a key RecIS reads for a feature");
+  }
+
+  @Test
+  void misspeltKeysOfAMistypedFeatureAreStillReported() {
+    List<Finding> all = recis(fg(hashed("u", "\"hash_bucket_size\": \"abc\", \"combinr\": \"sum\"")));
+    assertThat(single("FG-TYPE", all).isError()).isTrue();
+    assertThat(single("FG-UNKNOWNKEY", all).message()).contains("did you mean \"combiner\"?");
+  }
+
+  @Test
+  void featureConfigCountsBoundariesAsAKeyRecisReads() {
+    FgConfig parsed = FgParser.parseFg(fg(raw("c", "\"boundaries\": \"1,2\", \"expression\": \"item:c\"")), FgOptions.DEFAULT);
+    assertThat(parsed.entries().get(0).unknownKeys()).containsOnlyKeys("expression");
   }
 }
