@@ -615,9 +615,10 @@ final class Rules {
           : f.hashBucketSize() < 0
               ? "hash_bucket_size " + f.hashBucketSize() + " is invalid: it is a number of buckets and cannot be negative"
           : "hash_bucket_size is 0 (dynamic hashtable)";
+      String fix = !f.has(Keys.HASH_BUCKET_SIZE)
+          ? typoHint(s.pointer, f.raw().keySet(), Keys.HASH_BUCKET_SIZE, bucketFix(s, key)) : bucketFix(s, key);
       fg(RTP_HB0, Severity.ERROR, subj, s.pointer + "/hash_bucket_size",
-          s.label + ": " + what + "; main-search RTP requires hash_bucket_size > 0:"
-              + " set \"hash_bucket_size\" to the id space size, e.g. 1000000");
+          s.label + ": " + what + "; main-search RTP requires hash_bucket_size > 0: " + fix);
     }
     String embType = f.embType();
     if (embType != null && !embType.equals("float")) {
@@ -641,6 +642,19 @@ final class Rules {
       fg(RTP_FARM, Severity.WARNING, subj, s.pointer + "/hash_type",
           s.label + ": hash_type '" + f.hashType() + "': RTP online hashing is farmhash; use \"farmhash\" so offline and online ids agree");
     }
+  }
+
+  /**
+   * RTP-HB0's fix, in terms of the feature: no fixed number fits every feature (a million buckets
+   * for a gender is as wrong as ten for a user id), so it says what to count.
+   */
+  private static String bucketFix(FgIndex.Slot s, String genKeyType) {
+    String whose = s.fullName != null ? "'" + s.fullName + "'" : "the feature";
+    return GenKeyType.HASH.fgName().equals(genKeyType) || GenKeyType.EV_HASH_MOD.fgName().equals(genKeyType)
+        ? "set \"hash_bucket_size\" to the number of distinct values " + whose
+            + " can take, or a few times that to keep hash collisions rare"
+        : "set \"hash_bucket_size\" above the largest id " + whose + " can take"
+            + (GenKeyType.IDLE.fgName().equals(genKeyType) ? " (gen_key_type idle uses the ids as they are)" : "");
   }
 
   // ---- mc.json ---------------------------------------------------------------------------------

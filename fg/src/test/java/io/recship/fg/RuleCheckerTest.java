@@ -52,7 +52,33 @@ class RuleCheckerTest {
   void aNegativeBucketSizeIsInvalidNotADynamicHashtable() {
     Finding f = single("RTP-HB0", check(fg(hashed("user_id", "\"hash_bucket_size\": -5"))));
     assertThat(f.message()).isEqualTo("feature 'user_id': hash_bucket_size -5 is invalid: it is a number of buckets and cannot be"
-        + " negative; main-search RTP requires hash_bucket_size > 0: set \"hash_bucket_size\" to the id space size, e.g. 1000000");
+        + " negative; main-search RTP requires hash_bucket_size > 0: set \"hash_bucket_size\" to the number of distinct values"
+        + " 'user_id' can take, or a few times that to keep hash collisions rare");
+  }
+
+  @Test
+  void bucketSizeFixNamesTheFeatureInsteadOfAFixedNumber() {
+    Finding f = single("RTP-HB0", check(fg(hashed("gender", "\"hash_bucket_size\": 0"))));
+    assertThat(f.message()).endsWith("set \"hash_bucket_size\" to the number of distinct values 'gender' can take,"
+        + " or a few times that to keep hash collisions rare").doesNotContain("1000000");
+  }
+
+  @Test
+  void bucketSizeFixForIdleIdsAsksForMoreThanTheLargestId() {
+    String feature = "{\"feature_name\": \"shop_id\", \"feature_type\": \"id_feature\", \"value_type\": \"Integer\","
+        + " \"gen_key_type\": \"idle\", \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}";
+    assertThat(single("RTP-HB0", check(fg(feature))).message())
+        .endsWith("set \"hash_bucket_size\" above the largest id 'shop_id' can take (gen_key_type idle uses the ids as they are)");
+  }
+
+  @Test
+  void missingBucketSizeNextToAMisspeltOneSaysDidYouMean() {
+    String feature = "{\"feature_name\": \"item_id\", \"feature_type\": \"id_feature\", \"value_type\": \"String\","
+        + " \"gen_key_type\": \"hash\", \"hash_bucket_sise\": 100, \"gen_val_type\": \"lookup\", \"embedding_dimension\": 4}";
+    List<Finding> all = check(fg(feature));
+    assertThat(single("RTP-HB0", all).message()).endsWith(
+        "\"hash_bucket_sise\" is not a key RecIS reads: did you mean \"hash_bucket_size\"? Rename it");
+    assertThat(only("FG-UNKNOWNKEY", all)).as("the error names the typo already").isEmpty();
   }
 
   @Test
