@@ -26,7 +26,7 @@ public final class Batch {
 
   /** A batch of already-normalised samples (tests, generated data): maps from column to value. */
   public static Batch of(Schema schema, List<? extends Map<String, ?>> samples) {
-    return new Batch(schema, InMemoryRows.parse(schema, samples, "memory"));
+    return new Batch(schema, InMemoryRows.parse(schema, samples, DataException.MEMORY));
   }
 
   public Schema schema() {

@@ -16,21 +16,46 @@ public final class DataException extends RuntimeException {
   private final String file;
   private final long line;
   private final @Nullable String column;
+  private final String problem;
+  private final int charColumn;
 
   public DataException(String file, long line, @Nullable String column, String problem) {
     this(file, line, column, problem, null);
   }
 
   public DataException(String file, long line, @Nullable String column, String problem, @Nullable Throwable cause) {
-    this(file + ":" + line + (column == null ? "" : ": column '" + column + "'") + ": " + problem, file, line, column,
-        cause);
+    this(file + ":" + line + ": " + detail(column, problem), file, line, column, detail(column, problem), 0, cause);
   }
 
-  private DataException(String message, String file, long line, @Nullable String column, @Nullable Throwable cause) {
+  private DataException(String message, String file, long line, @Nullable String column, String problem, int charColumn,
+      @Nullable Throwable cause) {
     super(message, cause);
     this.file = file;
     this.line = line;
     this.column = column;
+    this.problem = problem;
+    this.charColumn = charColumn;
+  }
+
+  private static String detail(@Nullable String column, String problem) {
+    return (column == null ? "" : "column '" + column + "': ") + problem;
+  }
+
+  /** Where in-memory samples come from, as {@link #file()} names it. */
+  static final String MEMORY = "memory";
+
+  /**
+   * A bad in-memory sample (a map, not a file line): {@code sample 2 (index 1): column 'age':
+   * missing value}. {@link #file()} is {@code "memory"} and {@link #line()} the 1-based sample number.
+   */
+  static DataException inSample(long number, @Nullable String column, String problem) {
+    return new DataException(sampleName(number) + ": " + detail(column, problem), MEMORY, number, column,
+        detail(column, problem), 0, null);
+  }
+
+  /** "sample 2 (index 1)": how messages name the 1-based sample {@code number} of a list. */
+  static String sampleName(long number) {
+    return "sample " + number + " (index " + (number - 1) + ")";
   }
 
   /**
@@ -51,13 +76,13 @@ public final class DataException extends RuntimeException {
     } else {
       problem = "cannot be read: " + e;
     }
-    return new DataException(file + ": " + problem, file.toString(), 0, null, e);
+    return new DataException(file + ": " + problem, file.toString(), 0, null, problem, 0, e);
   }
 
   /** A line that does not parse: {@code file:line:column: not valid JSON: reason}. */
   static DataException badJson(String file, long line, int charColumn, String reason) {
     return new DataException(file + ":" + line + ":" + charColumn + ": not valid JSON: " + reason, file, line, null,
-        null);
+        "not valid JSON: " + reason, charColumn, null);
   }
 
   public String file() {

@@ -52,7 +52,7 @@ public final class Dataset implements Iterable<Batch> {
   /** In-memory samples (maps from column to value), e.g. from {@link SyntheticCtr}. */
   public static Builder inMemory(Schema schema, List<? extends Map<String, ?>> samples) {
     Builder b = new Builder(schema);
-    b.memory = InMemoryRows.parse(schema, samples, "memory");
+    b.memory = InMemoryRows.parse(schema, samples, DataException.MEMORY);
     return b;
   }
 

@@ -8,6 +8,10 @@ import java.util.Map;
 final class InMemoryRows {
   private InMemoryRows() {}
 
+  /**
+   * @param source how rows name where they came from ({@code source:N}); problems name the sample
+   *     by its number and list index instead, since there is no file line to point at
+   */
   static List<Row> parse(Schema schema, List<? extends Map<String, ?>> samples, String source) {
     List<Column> cols = schema.columns();
     List<Row> rows = new ArrayList<>(samples.size());
@@ -19,7 +23,7 @@ final class InMemoryRows {
         Column c = cols.get(i);
         Object v = s.get(c.name());
         if (v == null) {
-          throw new DataException(source, line, c.name(), "missing value");
+          throw DataException.inSample(line, c.name(), "missing value");
         }
         f[i] = v;
       }
@@ -27,7 +31,7 @@ final class InMemoryRows {
       for (int i = 0; i < labels.length; i++) {
         Object v = s.get(schema.labels().get(i));
         if (!(v instanceof Number n)) {
-          throw new DataException(source, line, schema.labels().get(i), "label must be a number, got " + v);
+          throw DataException.inSample(line, schema.labels().get(i), "label must be a number, got " + v);
         }
         labels[i] = n.floatValue();
       }
@@ -35,7 +39,7 @@ final class InMemoryRows {
       for (int i = 0; i < ids.length; i++) {
         Object v = s.get(schema.ids().get(i));
         if (v == null) {
-          throw new DataException(source, line, schema.ids().get(i), "missing sample id");
+          throw DataException.inSample(line, schema.ids().get(i), "missing sample id");
         }
         ids[i] = String.valueOf(v);
       }

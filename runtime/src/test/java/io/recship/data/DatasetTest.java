@@ -314,4 +314,19 @@ class DatasetTest {
     }
     return out;
   }
+
+  // ---- in-memory samples are named by number and index, not as a file line ----
+
+  @Test
+  void aBadInMemorySampleIsNamedByItsNumberAndListIndex() {
+    Schema schema = Schema.of(List.of(Column.of("user", ColumnType.STRING), Column.of("age", ColumnType.INTEGER)));
+    List<java.util.Map<String, Object>> samples = List.of(
+        java.util.Map.of("user", "u1", "age", 30),
+        java.util.Map.of("user", "u2"));
+    assertThatThrownBy(() -> Batch.of(schema, samples))
+        .isInstanceOfSatisfying(DataException.class, e -> assertThat(e.line()).isEqualTo(2))
+        .hasMessage("sample 2 (index 1): column 'age': missing value");
+    assertThatThrownBy(() -> Dataset.inMemory(schema, samples))
+        .hasMessage("sample 2 (index 1): column 'age': missing value");
+  }
 }
