@@ -121,6 +121,10 @@ final class CsvSource implements RowSource {
         throw new DataException(name, line, c.name(), p.getMessage());
       }
     }
+    String misaligned = parser.sequences.misaligned(f);
+    if (misaligned != null) {
+      throw new DataException(name, line, null, misaligned);
+    }
     float[] labels = new float[parser.schema.labels().size()];
     for (int i = 0; i < labels.length; i++) {
       String l = parser.schema.labels().get(i);

@@ -14,6 +14,7 @@ final class InMemoryRows {
    */
   static List<Row> parse(Schema schema, List<? extends Map<String, ?>> samples, String source) {
     List<Column> cols = schema.columns();
+    RowParser.Sequences sequences = new RowParser.Sequences(schema);
     List<Row> rows = new ArrayList<>(samples.size());
     int line = 0;
     for (Map<String, ?> s : samples) {
@@ -26,6 +27,10 @@ final class InMemoryRows {
           throw DataException.inSample(line, c.name(), "missing value");
         }
         f[i] = v;
+      }
+      String misaligned = sequences.misaligned(f);
+      if (misaligned != null) {
+        throw DataException.inSample(line, null, misaligned);
       }
       float[] labels = new float[schema.labels().size()];
       for (int i = 0; i < labels.length; i++) {

@@ -315,6 +315,47 @@ class DatasetTest {
     return out;
   }
 
+  // ---- sequences: one entry per step in every sub-feature ----
+
+  /** A sequence 's' of two sub-features, as Schema.fromFg makes it. */
+  static final Schema SEQ = Schema.of(List.of(
+          Column.of("user", ColumnType.STRING),
+          Column.sequence("s_item", ColumnType.STRING),
+          Column.sequence("s_cat", ColumnType.STRING)))
+      .withSequences(java.util.Map.of("s", List.of("s_item", "s_cat")))
+      .withLabels("click");
+
+  private static final String SEQ_MISMATCH = "sequence 's': its sub-features have different lengths ('s_item' has 2 steps,"
+      + " 's_cat' has 1 step); give every sub-feature one entry per step of the sequence, since each is padded or truncated"
+      + " on its own and the steps would fall out of line";
+
+  @Test
+  void sequenceSubFeaturesOfDifferentLengthsInOneRowAreABadRowNamingBoth() throws IOException {
+    Path p = jsonl(
+        "{\"user\":\"u1\",\"s_item\":[\"a\",\"b\"],\"s_cat\":[\"c1\",\"c2\"],\"click\":1}",
+        "{\"user\":\"u2\",\"s_item\":[\"a\",\"b\"],\"s_cat\":[\"c1\"],\"click\":1}");
+    assertThatThrownBy(() -> Dataset.builder(SEQ).jsonLines(p).build().first())
+        .isInstanceOfSatisfying(DataException.class, e -> assertThat(e.line()).isEqualTo(2))
+        .hasMessage(p + ":2: " + SEQ_MISMATCH);
+  }
+
+  @Test
+  void sequenceLengthsAreCheckedInCsvAndInMemorySamplesToo() throws IOException {
+    Path p = dir.resolve("s.csv");
+    Files.write(p, List.of("user,s_item,s_cat,click", "u1,a;b,c1;c2,1", "u2,a;b,c1,0"));
+    assertThatThrownBy(() -> Dataset.builder(SEQ).csv(p).build().first()).hasMessage(p + ":3: " + SEQ_MISMATCH);
+    List<java.util.Map<String, Object>> samples = List.of(
+        java.util.Map.of("user", "u1", "s_item", List.of("a"), "s_cat", List.of("c1"), "click", 1),
+        java.util.Map.of("user", "u2", "s_item", List.of("a", "b"), "s_cat", List.of("c1"), "click", 1));
+    assertThatThrownBy(() -> Batch.of(SEQ, samples)).hasMessage("sample 2 (index 1): " + SEQ_MISMATCH);
+  }
+
+  @Test
+  void schemaFromFgGroupsSequenceSubFeatureColumns() {
+    assertThat(SyntheticCtr.schema().sequences())
+        .containsExactly(java.util.Map.entry("click_seq", List.of("click_seq_item_id", "click_seq_category")));
+  }
+
   // ---- in-memory samples are named by number and index, not as a file line ----
 
   @Test
