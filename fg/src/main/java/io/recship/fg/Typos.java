@@ -3,8 +3,11 @@ package io.recship.fg;
 import java.util.Collection;
 import org.jspecify.annotations.Nullable;
 
-/** "Did you mean ...?" for misspelt keys and names: edit distance with a small bound. */
-final class Typos {
+/**
+ * "Did you mean ...?" for misspelt keys and names: edit distance with a small bound. Public for
+ * the other modules' messages (a data column named like a missing one), so all guess alike.
+ */
+public final class Typos {
   /** Two edits catch a dropped, doubled or swapped letter or two, without guessing wildly. */
   static final int MAX_EDITS = 2;
 
@@ -14,7 +17,7 @@ final class Typos {
    * The candidate nearest {@code word} (see {@link #near}); null if none is near, or if several are
    * equally near, where a guess would as likely mislead.
    */
-  static @Nullable String uniqueNear(String word, Collection<String> candidates) {
+  public static @Nullable String uniqueNear(String word, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     boolean tie = false;

@@ -15,6 +15,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.recship.fg.Typos;
 import org.jspecify.annotations.Nullable;
 
 /** One JSON object per line; blank lines are ignored. */
@@ -72,16 +73,25 @@ final class JsonLinesSource implements RowSource {
     }
   }
 
-  /** The sample's columns that nothing reads: a misspelt column name shows up here. */
-  private String unread(JsonNode obj) {
+  /**
+   * A hint for the missing column {@code missing}: a column of the sample that nothing reads and
+   * whose name is a near miss, else, when the schema reads labels (training), every column nothing
+   * reads, since a misspelt name shows up there. A schema without labels (scoring) says nothing
+   * more: the sample's label columns are unread by design, and would look like suspects.
+   */
+  private String unread(JsonNode obj, String missing) {
     List<String> extra = new ArrayList<>();
     obj.fieldNames().forEachRemaining(f -> {
       if (parser.schema.column(f) == null && !parser.schema.labels().contains(f) && !parser.schema.ids().contains(f)) {
         extra.add(f);
       }
     });
-    return extra.isEmpty() ? "" : "; the sample's columns that no feature, label or id reads: " + extra
-        + " (is one of them misspelt?)";
+    String near = Typos.uniqueNear(missing, extra);
+    if (near != null) {
+      return "; the sample has a column '" + near + "' that nothing reads: is it a misspelling of '" + missing + "'?";
+    }
+    return extra.isEmpty() || parser.schema.labels().isEmpty() ? ""
+        : "; the sample's columns that no feature, label or id reads: " + extra + " (is one of them misspelt?)";
   }
 
   private Row parse(String text) {
@@ -104,7 +114,7 @@ final class JsonLinesSource implements RowSource {
       Column c = parser.columns.get(i);
       JsonNode v = obj.get(c.name());
       if (v == null) {
-        throw new DataException(name, line, c.name(), "missing column" + unread(obj));
+        throw new DataException(name, line, c.name(), "missing column" + unread(obj, c.name()));
       }
       if (v.isNull()) {
         throw new DataException(name, line, c.name(), "is null; give it a value");

@@ -70,8 +70,12 @@ class DatasetTest {
         .hasMessage(p + ":1: column 'price': missing column");
     Path misspelt = jsonl("{\"user\":\"u1\",\"prize\":1,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(misspelt).build().first())
-        .hasMessage(misspelt + ":1: column 'price': missing column; the sample's columns that no feature, label or id"
-            + " reads: [prize] (is one of them misspelt?)");
+        .hasMessage(misspelt + ":1: column 'price': missing column; the sample has a column 'prize' that nothing reads:"
+            + " is it a misspelling of 'price'?");
+    Path renamed = jsonl("{\"user\":\"u1\",\"cost\":1,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
+    assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(renamed).build().first())
+        .hasMessage(renamed + ":1: column 'price': missing column; the sample's columns that no feature, label or id"
+            + " reads: [cost] (is one of them misspelt?)");
     Path nullValue = jsonl("{\"user\":\"u1\",\"price\":null,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}");
     assertThatThrownBy(() -> Dataset.builder(SCHEMA).jsonLines(nullValue).build().first())
         .hasMessage(nullValue + ":1: column 'price': is null; give it a value");
@@ -369,5 +373,19 @@ class DatasetTest {
         .hasMessage("sample 2 (index 1): column 'age': missing value");
     assertThatThrownBy(() -> Dataset.inMemory(schema, samples))
         .hasMessage("sample 2 (index 1): column 'age': missing value");
+  }
+
+  // ---- missing columns when scoring (no labels read) ----
+
+  @Test
+  void aMissingColumnWhenScoringDoesNotCallTheLabelColumnsMisspelt() throws IOException {
+    Schema scoring = Schema.of(SCHEMA.columns());
+    Path p = jsonl("{\"user\":\"u1\",\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"conversion\":0}");
+    assertThatThrownBy(() -> Dataset.builder(scoring).jsonLines(p).build().first())
+        .hasMessage(p + ":1: column 'price': missing column");
+    Path near = jsonl("{\"user\":\"u1\",\"prise\":1,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1}");
+    assertThatThrownBy(() -> Dataset.builder(scoring).jsonLines(near).build().first())
+        .hasMessage(near + ":1: column 'price': missing column; the sample has a column 'prise' that nothing reads:"
+            + " is it a misspelling of 'price'?");
   }
 }
