@@ -1,5 +1,6 @@
 package io.recship.cli;
 
+import io.recship.data.BadRowPolicy;
 import io.recship.data.DataException;
 import io.recship.data.Dataset;
 import io.recship.data.Schema;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Option;
     description = {
       "Check an fg.json (and mc.json) against what RecIS accepts and, by default, what main-search RTP serving accepts.",
       "With --data, also hash a sample of your data as training does and warn (DATA-BUCKET) where two values of a feature share a hash bucket.",
-      "Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 input unreadable (missing file, malformed JSON)."
+      "Exit codes: 0 no errors (warnings allowed), 1 errors found (bad --data rows included), 2 input unreadable"
+          + " (missing file, malformed fg/mc JSON)."
     })
 final class ValidateCommand implements Callable<Integer> {
 
@@ -101,7 +103,8 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Option(names = "--data", paramLabel = "FILE", arity = "1..*",
       description = "JSON-lines samples, read as training reads them: warn where two values of a hashed feature share"
-          + " a bucket (one embedding row), which no FG rule can see. Needs --mc.")
+          + " a bucket (one embedding row), which no FG rule can see, and list rows training would refuse (DATA-ROW"
+          + " errors: the first " + BAD_ROWS_LISTED + " with file:line and reason, and how many more). Needs --mc.")
   List<Path> data = new ArrayList<>();
 
   @Option(names = "--data-rows", paramLabel = "N", defaultValue = "1000000",
@@ -110,6 +113,15 @@ final class ValidateCommand implements Callable<Integer> {
 
   /** What --data found, for the summary line; null without --data. */
   private @Nullable BucketCollisions dataCheck;
+
+  /** Bad --data rows listed one by one; the rest are only counted. */
+  static final int BAD_ROWS_LISTED = 20;
+
+  /** The first {@link #BAD_ROWS_LISTED} bad --data rows, as DATA-ROW errors. */
+  private final List<Finding> badRows = new ArrayList<>();
+
+  /** Bad --data rows in all. */
+  private long badRowCount;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (for people) or json (an array of findings). Default: ${DEFAULT-VALUE}.")
@@ -132,7 +144,7 @@ final class ValidateCommand implements Callable<Integer> {
       err.flush();
       return RecShipCli.UNREADABLE;
     }
-    boolean errors = RuleChecker.hasErrors(findings);
+    boolean configErrors = RuleChecker.hasErrors(findings);
     if (!data.isEmpty()) {
       if (mcSource == null) {
         throw new CommandLine.ParameterException(spec.commandLine(),
@@ -141,12 +153,13 @@ final class ValidateCommand implements Callable<Integer> {
       if (dataRows < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--data-rows must be at least 1");
       }
-      if (errors) {
+      if (configErrors) {
         err.println("recship validate: --data not checked: fix the errors first");
       } else {
         try {
           findings = new ArrayList<>(findings);
           findings.addAll(bucketCollisions(fgSource, mcSource, options));
+          findings.addAll(badRows);
         } catch (DataException | UncheckedIOException e) { // a bug elsewhere keeps its stack trace
           err.println("recship validate: cannot read the --data samples: " + e.getMessage()
               + (e instanceof UncheckedIOException io ? ": " + FileProblems.describe(io.getCause()) : ""));
@@ -157,11 +170,30 @@ final class ValidateCommand implements Callable<Integer> {
     }
     if (format == OutputFormat.JSON) {
       out.println(FindingsJson.write(findings));
+      if (badRowCount > badRows.size()) { // stdout stays one JSON array
+        err.println("recship validate: " + moreBadRows());
+        err.flush();
+      }
     } else {
-      printText(out, findings, errors ? null : blocks(fgSource, mcSource, options));
+      printText(out, findings, configErrors ? null : blocks(fgSource, mcSource, options));
     }
     out.flush();
-    return errors ? RecShipCli.FINDINGS : RecShipCli.OK;
+    return RuleChecker.hasErrors(findings) ? RecShipCli.FINDINGS : RecShipCli.OK;
+  }
+
+  /** Counts a bad --data row; the first few become DATA-ROW errors at the row's file and line. */
+  private void badRow(DataException e) {
+    if (badRowCount++ < BAD_ROWS_LISTED) {
+      badRows.add(new Finding("DATA-ROW", Severity.ERROR, e.column(),
+          e.problem() + "; training stops here by default: fix or drop the row",
+          e.file(), e.column() == null ? "" : "/" + e.column().replace("~", "~0").replace("/", "~1"),
+          (int) Math.min(e.line(), Integer.MAX_VALUE), e.charColumn() > 0 ? e.charColumn() : -1));
+    }
+  }
+
+  private String moreBadRows() {
+    return "and " + (badRowCount - badRows.size()) + " more bad --data " + (badRowCount - badRows.size() == 1 ? "row" : "rows")
+        + " (" + badRowCount + " in all), not listed";
   }
 
   /** DATA-BUCKET warnings, placed at each feature's hash_bucket_size in fg.json. */
@@ -170,6 +202,7 @@ final class ValidateCommand implements Callable<Integer> {
     Dataset samples = Dataset.builder(Schema.fromFg(fgen))
         .jsonLines(data.toArray(Path[]::new))
         .batchSize(4096)
+        .onBadRow(BadRowPolicy.SKIP, this::badRow)
         .build();
     BucketCollisions found = BucketCollisions.check(fgen, samples, dataRows);
     dataCheck = found;
@@ -194,8 +227,14 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   private void printText(PrintWriter out, List<Finding> findings, @Nullable List<BlockSpec> blocks) {
-    // fg.json first, then mc.json; within a file errors before warnings, each in document order
-    for (String file : files()) {
+    // fg.json first, then mc.json, then the --data files; within a file errors before warnings, each in document order
+    List<String> files = files();
+    for (Finding f : findings) {
+      if (!files.contains(f.file())) {
+        files.add(f.file());
+      }
+    }
+    for (String file : files) {
       for (Severity sev : Severity.values()) {
         for (Finding f : findings) {
           if (f.file().equals(file) && f.severity() == sev) {
@@ -206,19 +245,25 @@ final class ValidateCommand implements Callable<Integer> {
     }
     long errorCount = findings.stream().filter(Finding::isError).count();
     long warningCount = findings.size() - errorCount;
+    if (badRowCount > badRows.size()) {
+      out.println(moreBadRows());
+    }
     if (!findings.isEmpty()) {
       out.println();
     }
     out.println((errorCount == 0 ? "ok: " : "") + plural(errorCount, "error") + ", " + plural(warningCount, "warning")
-        + " in " + String.join(" + ", files()) + " (target " + target + ")");
+        + " in " + String.join(" + ", files) + " (target " + target + ")");
     if (blocks != null) {
       out.println("blocks: " + blocks.stream().map(BlockSpec::toString).collect(Collectors.joining(", ")));
     }
     if (dataCheck != null && dataCheck.rowsRead() == 0) {
-      out.println("data: 0 rows read: the --data files hold no samples, so no data was checked");
+      out.println(badRowCount > 0
+          ? "data: 0 good rows read (" + plural(badRowCount, "bad row") + "), so no hash bucket was checked"
+          : "data: 0 rows read: the --data files hold no samples, so no data was checked");
     } else if (dataCheck != null) {
       out.println("data: " + dataCheck.rowsRead() + " rows read" + (dataCheck.rowsRead() >= dataRows
-              ? " (the --data-rows limit)" : "") + "; distinct values per hashed feature: "
+              ? " (the --data-rows limit)" : "") + (badRowCount > 0 ? ", " + plural(badRowCount, "bad row") + " skipped" : "")
+          + "; distinct values per hashed feature: "
           + dataCheck.distinctValues().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
               .collect(Collectors.joining(", "))
           + "; " + plural(dataCheck.collisions().size(), "pair") + " sharing a bucket");

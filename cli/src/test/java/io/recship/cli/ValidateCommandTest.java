@@ -141,15 +141,66 @@ class ValidateCommandTest {
   }
 
   @Test
-  void aMalformedDataLineIsNamedByLineAndColumnWithoutJacksonsLocationText(@TempDir Path dir) throws IOException {
+  void aMalformedDataLineIsADataRowErrorAtLineAndColumnWithoutJacksonsLocationText(@TempDir Path dir) throws IOException {
     Path[] f = collidingGenders(dir);
     List<String> rows = new ArrayList<>(Files.readAllLines(f[2]));
     rows.set(1, "{\"user_id\": \"u1\", \"click_seq_item_id\": [\"i1\"");
     Files.write(f[2], rows);
     Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", f[2].toString());
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("recship validate: cannot read the --data samples: " + f[2]
-        + ":2:45: not valid JSON: the line ends inside an array: ']' is missing\n");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("error[DATA-ROW] " + f[2]
+        + ":2:45 not valid JSON: the line ends inside an array: ']' is missing; training stops here by default: fix or drop the row\n");
+    assertThat(r.err()).isEmpty();
+  }
+
+  /** The example's configs and {@code bad} rows whose price is not a number among three good ones. */
+  private static Path[] withBadPrices(Path dir, int bad) throws IOException {
+    Path[] f = collidingGenders(dir);
+    List<String> rows = new ArrayList<>(Files.readAllLines(f[2]));
+    for (int i = 0; i < bad; i++) {
+      rows.add(1, rows.get(0).replace("\"price\": 2.0", "\"price\": \"cheap\""));
+    }
+    Files.write(f[2], rows);
+    return new Path[] {EXAMPLE.resolve("fg.json"), f[1], f[2]};
+  }
+
+  @Test
+  void badDataRowsAreCountedAndTheFirstTwentyListedWithFileLineAndReasonAndExitOne(@TempDir Path dir) throws IOException {
+    Path[] f = withBadPrices(dir, 25);
+    Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", f[2].toString());
+    assertThat(r.exit()).isEqualTo(1);
+    List<String> listed = r.out().lines().filter(l -> l.startsWith("error[DATA-ROW]")).toList();
+    assertThat(listed).hasSize(20);
+    assertThat(listed.get(0)).isEqualTo("error[DATA-ROW] " + f[2] + ":2 column 'price': 'cheap' is not a number;"
+        + " training stops here by default: fix or drop the row");
+    assertThat(listed.get(19)).startsWith("error[DATA-ROW] " + f[2] + ":21 ");
+    assertThat(r.out()).contains("and 5 more bad --data rows (25 in all), not listed\n")
+        .contains("data: 3 rows read, 25 bad rows skipped;");
+  }
+
+  @Test
+  void badDataRowsAreDataRowErrorsInTheJsonOutputAndTheUnlistedCountGoesToStderr(@TempDir Path dir) throws IOException {
+    Path[] f = withBadPrices(dir, 21);
+    Run r = run("validate", "--fg", f[0].toString(), "--mc", f[1].toString(), "--data", f[2].toString(), "--format", "json");
+    assertThat(r.exit()).isEqualTo(1);
+    JsonNode all = new ObjectMapper().readTree(r.out());
+    assertThat(all).hasSize(20);
+    assertThat(all.get(0).get("ruleId").asText()).isEqualTo("DATA-ROW");
+    assertThat(all.get(0).get("file").asText()).isEqualTo(f[2].toString());
+    assertThat(all.get(0).get("line").asInt()).isEqualTo(2);
+    assertThat(all.get(0).get("pointer").asText()).isEqualTo("/price");
+    assertThat(r.err()).isEqualTo("recship validate: and 1 more bad --data row (21 in all), not listed\n");
+  }
+
+  @Test
+  void dataRowWithSequenceSubFeaturesOfDifferentLengthsIsAnError(@TempDir Path dir) throws IOException {
+    Path[] f = collidingGenders(dir);
+    Files.writeString(f[2], Files.readString(f[2]).replaceFirst("\"click_seq_item_id\": \\[\"i1\"\\]",
+        "\"click_seq_item_id\": [\"a\", \"b\"]"));
+    Run r = run("validate", "--fg", EXAMPLE.resolve("fg.json").toString(), "--mc", f[1].toString(), "--data", f[2].toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("error[DATA-ROW] " + f[2] + ":1 sequence 'click_seq': its sub-features have different"
+        + " lengths ('click_seq_item_id' has 2 steps, 'click_seq_category' has 1 step)");
   }
 
   @Test

@@ -45,9 +45,12 @@ public record Finding(
     return line > 0;
   }
 
-  /** {@code fg.json:12:5} when the position is known, else {@code fg.json#/features/3}. */
+  /**
+   * {@code fg.json:12:5} when the position is known, {@code data.jsonl:12} when only the line is
+   * (a bad data row), else {@code fg.json#/features/3}.
+   */
   public String location() {
-    return hasPosition() ? file + ":" + line + ":" + column : file + "#" + pointer;
+    return hasPosition() ? file + ":" + line + (column > 0 ? ":" + column : "") : file + "#" + pointer;
   }
 
   /** One line for people: {@code error[RTP-HB0] fg.json:12:5 feature 'user_id': ...}. */

@@ -85,6 +85,16 @@ public final class DataException extends RuntimeException {
         "not valid JSON: " + reason, charColumn, null);
   }
 
+  /** What is wrong, without the file and line: {@code column 'price': 'cheap' is not a number}. */
+  public String problem() {
+    return problem;
+  }
+
+  /** The 1-based character position in the line, when known (a JSON syntax error), else 0. */
+  public int charColumn() {
+    return charColumn;
+  }
+
   public String file() {
     return file;
   }

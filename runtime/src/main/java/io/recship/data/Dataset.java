@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,7 @@ public final class Dataset implements Iterable<Batch> {
   private final BadRowPolicy policy;
   private final String origin;
   private final AtomicLong skipped = new AtomicLong();
+  private final @Nullable Consumer<DataException> onSkip;
 
   private Dataset(Builder b) {
     this.schema = b.schema;
@@ -43,6 +45,7 @@ public final class Dataset implements Iterable<Batch> {
     this.dropLast = b.dropLast;
     this.policy = b.policy;
     this.origin = b.origin();
+    this.onSkip = b.onSkip;
   }
 
   public static Builder builder(Schema schema) {
@@ -77,7 +80,7 @@ public final class Dataset implements Iterable<Batch> {
 
   /** One pass over the data; the shuffle order is a function of (seed, epoch). */
   public BatchIterator batches(long epoch) {
-    RowParser parser = new RowParser(schema, policy, skipped);
+    RowParser parser = new RowParser(schema, policy, skipped, onSkip);
     return new BatchIterator(sources.apply(parser), new Random(seed * 1_000_003L + epoch));
   }
 
@@ -221,6 +224,7 @@ public final class Dataset implements Iterable<Batch> {
     private long seed;
     private boolean dropLast;
     private BadRowPolicy policy = BadRowPolicy.FAIL;
+    private @Nullable Consumer<DataException> onSkip;
     private String multiValueSeparator = "\u001d";
     private String sequenceSeparator = ";";
     private char csvDelimiter = ',';
@@ -265,6 +269,16 @@ public final class Dataset implements Iterable<Batch> {
 
     public Builder onBadRow(BadRowPolicy policy) {
       this.policy = policy;
+      return this;
+    }
+
+    /**
+     * Skips bad rows ({@link BadRowPolicy#SKIP}) and hands each to {@code listener}, which reports
+     * it (file, line, reason), instead of logging the first few: for tools that list bad rows.
+     */
+    public Builder onBadRow(BadRowPolicy policy, Consumer<DataException> listener) {
+      this.policy = policy;
+      this.onSkip = listener;
       return this;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,22 +19,26 @@ final class RowParser {
   final BadRowPolicy policy;
   final AtomicLong skipped;
   final Sequences sequences;
+  private final @Nullable Consumer<DataException> onSkip;
 
-  RowParser(Schema schema, BadRowPolicy policy, AtomicLong skipped) {
+  RowParser(Schema schema, BadRowPolicy policy, AtomicLong skipped, @Nullable Consumer<DataException> onSkip) {
     this.schema = schema;
     this.columns = schema.columns();
     this.policy = policy;
     this.skipped = skipped;
     this.sequences = new Sequences(schema);
+    this.onSkip = onSkip;
   }
 
-  /** Fails or counts and logs, by policy. */
+  /** Fails, or counts and reports (to the listener if one was given, else the log), by policy. */
   void bad(DataException e) {
     if (policy == BadRowPolicy.FAIL) {
       throw e;
     }
     long n = skipped.incrementAndGet();
-    if (n <= WARN_LIMIT) {
+    if (onSkip != null) {
+      onSkip.accept(e);
+    } else if (n <= WARN_LIMIT) {
       LOG.warn("skipping bad row {}{}", e.getMessage(), n == WARN_LIMIT ? " (further skips are only counted)" : "");
     }
   }

@@ -388,4 +388,23 @@ class DatasetTest {
         .hasMessage(near + ":1: column 'price': missing column; the sample has a column 'prise' that nothing reads:"
             + " is it a misspelling of 'price'?");
   }
+
+  // ---- skipped rows reported to a listener ----
+
+  @Test
+  void skippedRowsGoToTheListenerWithFileLineAndProblem() throws IOException {
+    Path p = jsonl(
+        "{\"user\":\"u\",\"price\":1,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":1}",
+        "{\"user\":\"u\",\"price\":\"cheap\",\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":2}",
+        "{\"user\":",
+        "{\"user\":\"u\",\"price\":2,\"age\":3,\"tags\":[],\"seq\":[],\"click\":1,\"sid\":4}");
+    List<DataException> bad = new ArrayList<>();
+    Dataset ds = Dataset.builder(SCHEMA).jsonLines(p).onBadRow(BadRowPolicy.SKIP, bad::add).build();
+    assertThat(ds.first().ids("sid")).containsExactly("1", "4");
+    assertThat(bad).extracting(DataException::line).containsExactly(2L, 3L);
+    assertThat(bad.get(0).problem()).isEqualTo("column 'price': 'cheap' is not a number");
+    assertThat(bad.get(1).problem()).startsWith("not valid JSON: ");
+    assertThat(bad.get(1).charColumn()).isEqualTo(9);
+    assertThat(ds.skippedRows()).isEqualTo(2);
+  }
 }
