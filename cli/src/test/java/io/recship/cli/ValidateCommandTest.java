@@ -204,6 +204,18 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aMisspeltKeyIsAWarningWithTheKeyItMeansAndExitZero(@TempDir Path dir) throws IOException {
+    Path fg = dir.resolve("fg.json");
+    Files.writeString(fg, Files.readString(EXAMPLE.resolve("fg.json")).replaceFirst("\"shared_name\"", "\"shared_nmae\""));
+    Run r = run("validate", "--fg", fg.toString(), "--target", "recis");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).containsPattern("warning\\[FG-UNKNOWNKEY\\] " + java.util.regex.Pattern.quote(fg.toString())
+            + ":\\d+:\\d+ feature '\\w+': \"shared_nmae\" is not a key RecIS reads for a feature, so it has no effect:"
+            + " did you mean \"shared_name\"\\? Rename it")
+        .contains("ok: 0 errors, 1 warning");
+  }
+
+  @Test
   void lookupWithoutBucketSizeExitsOneNamingFeatureAndRule() {
     Run r = run("validate", "--fg", resource("fg-hb0.json"), "--mc", resource("mc.json"));
     assertThat(r.exit()).isEqualTo(1);
