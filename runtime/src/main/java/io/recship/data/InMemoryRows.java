@@ -48,7 +48,9 @@ final class InMemoryRows {
         }
         ids[i] = String.valueOf(v);
       }
-      rows.add(new Row(f, labels, ids, source + ":" + line));
+      // "sample 2 (index 1)", not "memory:2", which reads like a line of a file named memory
+      rows.add(new Row(f, labels, ids,
+          source.equals(DataException.MEMORY) ? DataException.sampleName(line) : source + ":" + line));
     }
     return rows;
   }

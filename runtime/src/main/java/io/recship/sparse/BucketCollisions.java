@@ -30,8 +30,8 @@ public final class BucketCollisions {
   /**
    * Two distinct values of {@code feature} with the same id.
    *
-   * @param valueSource where {@code value} first appears ({@code file:line}, or {@code memory:N}
-   *     for in-memory samples)
+   * @param valueSource where {@code value} first appears ({@code file:line}, or {@code sample N
+   *     (index N-1)} for in-memory samples)
    * @param otherSource where {@code other} first appears
    */
   public record Collision(

@@ -48,9 +48,9 @@ class BucketCollisionsTest {
     long bucket = IdHash.mod(IdHash.farmhash("F"), 10);
     assertThat(IdHash.mod(IdHash.farmhash("M"), 10)).isEqualTo(bucket);
     assertThat(c.collisions()).containsExactly(
-        new BucketCollisions.Collision("gender", 10, bucket, "F", "memory:1", "M", "memory:2"));
+        new BucketCollisions.Collision("gender", 10, bucket, "F", "sample 1 (index 0)", "M", "sample 2 (index 1)"));
     assertThat(c.collisions().get(0))
-        .hasToString("gender: 'F' (memory:1) and 'M' (memory:2) share bucket 6 of 10");
+        .hasToString("gender: 'F' (sample 1 (index 0)) and 'M' (sample 2 (index 1)) share bucket 6 of 10");
   }
 
   @Test
