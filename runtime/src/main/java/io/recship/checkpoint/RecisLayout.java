@@ -17,6 +17,13 @@ public final class RecisLayout {
   /** The RTP table manifest. */
   public static final String MANIFEST_JSON = "torch_rank_weights_embs_table_multi_shard.json";
   /**
+   * RecShip's lock on a checkpoint folder while a save writes it (not part of RecIS' layout:
+   * hidden, and neither {@code *safetensors} nor {@code *json}, so RecIS' loaders and exports skip
+   * it). Loads and exports refuse while a live save holds it.
+   */
+  public static final String SAVE_LOCK_FILE = ".recship-save.lock";
+
+  /**
    * Dense state. RecIS writes {@code model.pt} (a PyTorch pickle of the state_dict); we write the
    * same tensors as safetensors: one reader for the whole checkpoint, streamed like the tables,
    * and readable by Python's {@code safetensors.torch.load_file}.

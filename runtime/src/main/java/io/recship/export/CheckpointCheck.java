@@ -5,6 +5,7 @@ import io.recship.checkpoint.RecisLayout;
 import io.recship.checkpoint.SparseCheckpointReader;
 import io.recship.fg.FeatureGenerator;
 import io.recship.fg.ResolvedFeature;
+import io.recship.lock.LockFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,15 @@ final class CheckpointCheck {
    *     the fix
    */
   static void check(Path ckptDir, FeatureGenerator fg) {
+    String saver = LockFile.liveHolder(ckptDir.resolve(RecisLayout.SAVE_LOCK_FILE));
+    if (saver != null) {
+      // mid-save the folder holds part of the old checkpoint and part of the new one
+      throw new ExportException(
+          ExportException.Step.PREPARE,
+          "a save is writing to checkpoint " + ckptDir + " right now (" + saver + "; lock file "
+              + ckptDir.resolve(RecisLayout.SAVE_LOCK_FILE) + "); nothing was exported: wait for"
+              + " that save to finish, then export");
+    }
     for (String name : SparseExport.TABLE_MANIFESTS) {
       Path f = ckptDir.resolve(name);
       if (!Files.isRegularFile(f)) {

@@ -108,7 +108,7 @@ public final class ModelCheckpoint {
    * {@code *safetensors}/{@code *json}, so exports and RecIS' loaders skip it; it names its holder
    * while held and is empty otherwise, and stays (deleting it would let two saves lock two files).
    */
-  static final String LOCK_FILE = ".recship-save.lock";
+  static final String LOCK_FILE = RecisLayout.SAVE_LOCK_FILE;
 
   private ModelCheckpoint() {}
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recship.checkpoint.RecisLayout;
+import io.recship.lock.LockFile;
 import io.recship.tensor.TensorScope;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +73,20 @@ class CheckpointCheckTest {
     TestCheckpoints.write(dir, tables);
     Files.copy(ckpt.resolve(RecisLayout.DENSE_FILE), dir.resolve(RecisLayout.DENSE_FILE));
     return dir;
+  }
+
+  @ParameterizedTest(name = "filterSparseOpt {0}")
+  @ValueSource(booleans = {false, true})
+  void aCheckpointASaveIsWritingIsRefusedNamingTheSaveAndExportsOnceItEnds(boolean filter) throws Exception {
+    try (LockFile saving = LockFile.tryAcquire(ckpt.resolve(RecisLayout.SAVE_LOCK_FILE), true)) {
+      assertThat(failure(ckpt, filter))
+          .hasMessageContaining("a save is writing to checkpoint " + ckpt + " right now (")
+          .hasMessageContaining("nothing was exported: wait for that save to finish, then export");
+    }
+    try (TensorScope s = TensorScope.open()) {
+      ExportRun.run(job(ckpt, filter));
+    }
+    assertThat(out.resolve("fx_user_model")).isDirectory();
   }
 
   @ParameterizedTest(name = "filterSparseOpt {0}")
