@@ -1,6 +1,7 @@
 package com.acme;
 
 import io.recship.export.DeclaredConfig;
+import io.recship.export.DenseForward;
 import io.recship.export.DenseOutputs;
 import io.recship.export.ExportPlan;
 import java.util.Arrays;
@@ -109,10 +110,11 @@ public final class CtrModelExporter {
   public static DenseOutputs outputs(CtrModel model) {
     Objects.requireNonNull(model, "model");
     CtrDense dense = model.dense;
-    return new DenseOutputs(OUTPUT_NAMES, blocks -> {
+    DenseForward forward = blocks -> {
       CtrDense.CtrCvr out = dense.forward(blocks);
       return Arrays.asList(out.ctr(), out.cvr());
-    });
+    };
+    return new DenseOutputs(OUTPUT_NAMES, forward);
   }
 
   /**

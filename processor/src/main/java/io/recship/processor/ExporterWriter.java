@@ -291,26 +291,28 @@ final class ExporterWriter {
   }
 
   private static MethodSpec outputsMethod(Source source) {
+    ClassName denseForward = ClassName.bestGuess(DENSE_FORWARD);
     ClassName denseOutputs = ClassName.bestGuess(DENSE_OUTPUTS);
     CodeBlock.Builder body = CodeBlock.builder()
         .addStatement("$T.requireNonNull(model, $S)", Objects.class, "model")
         .addStatement("$L dense = model.$L", source.denseType(), source.denseAccess());
     String input = source.takesMap() ? "blocks.asMap()" : "blocks";
     // not List.of: a null output must reach the trainer's and the export's checks, which name it
+    // the lambda in an assignment, not a constructor argument: javac types it once, with no
+    // overload resolution around it
     if (source.outputType() == null) {
-      body.addStatement("return new $T($N, blocks -> $T.singletonList(dense.$N($L)))",
-          denseOutputs, ModelDescriptor.OUTPUT_NAMES_CONSTANT, Collections.class,
-          source.forwardMethod(), input);
+      body.addStatement("$T forward = blocks -> $T.singletonList(dense.$N($L))",
+          denseForward, Collections.class, source.forwardMethod(), input);
     } else {
       List<CodeBlock> outs = source.componentAccessors().stream()
           .map(a -> CodeBlock.of("out.$N()", a))
           .toList();
-      body.add("return new $T($N, blocks -> {\n$>", denseOutputs,
-              ModelDescriptor.OUTPUT_NAMES_CONSTANT)
+      body.add("$T forward = blocks -> {\n$>", denseForward)
           .addStatement("$L out = dense.$N($L)", source.outputType(), source.forwardMethod(), input)
           .addStatement("return $T.asList($L)", Arrays.class, CodeBlock.join(outs, ", "))
-          .add("$<});\n");
+          .add("$<};\n");
     }
+    body.addStatement("return new $T($N, forward)", denseOutputs, ModelDescriptor.OUTPUT_NAMES_CONSTANT);
     return MethodSpec.methodBuilder("outputs")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addJavadoc("The dense arch's forward with its outputs named {@link #$L}: what the export\n"

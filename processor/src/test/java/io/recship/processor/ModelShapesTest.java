@@ -734,7 +734,7 @@ class ModelShapesTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(exporter(compilation, "com.acme.CtrModelExporter"))
-        .contains("return new DenseOutputs(OUTPUT_NAMES, blocks -> Collections.singletonList(dense.forward(blocks)));");
+        .contains("DenseForward forward = blocks -> Collections.singletonList(dense.forward(blocks));");
   }
 
   // ------------------------------------------------------------------ checked exceptions

@@ -206,7 +206,7 @@ class RecModelProcessorTest {
 
     assertThat(compilation).succeeded();
     assertThat(generatedExporter(compilation))
-        .contains("return new DenseOutputs(OUTPUT_NAMES, blocks -> Collections.singletonList(dense.forward(blocks.asMap())));")
+        .contains("DenseForward forward = blocks -> Collections.singletonList(dense.forward(blocks.asMap()));")
         .contains("public static final String OUTPUT_SCORE = \"score\";")
         .contains("OUTPUT_NAMES = List.of(OUTPUT_SCORE);");
   }
