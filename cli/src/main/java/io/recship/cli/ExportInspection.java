@@ -12,6 +12,7 @@ import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
 import io.recship.fg.FgConfigException;
 import io.recship.fg.FgOptions;
+import io.recship.json.JsonProblems;
 import io.recship.torchscript.ScriptModel;
 import io.recship.torchscript.TorchScriptException;
 import java.io.IOException;
@@ -438,7 +439,7 @@ record ExportInspection(
     try {
       return JSON.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new UnreadableException(ExportManifest.jsonProblem(file, e) + "; restore it or export again");
+      throw new UnreadableException(JsonProblems.describe(file, e) + "; restore it or export again");
     } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
       throw new UnreadableException(java.util.Objects.requireNonNull(missing(dir, file)));
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.recship.checkpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recship.json.JsonProblems;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -97,8 +98,7 @@ public final class SafetensorsReader implements Closeable {
       } catch (JsonProcessingException e) {
         throw new CheckpointException(
             file, null,
-            "header is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(),
+            "header is not valid JSON (" + JsonProblems.position(e) + "): " + JsonProblems.reason(e),
             "re-save the checkpoint; the file is corrupt.", e);
       }
       if (root == null || !root.isObject()) {

@@ -3,6 +3,7 @@ package io.recship.checkpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recship.json.JsonProblems;
 import it.unimi.dsi.fastutil.longs.Long2LongMap;
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongSet;
@@ -69,7 +70,10 @@ public final class SparseCheckpointReader implements Closeable {
     try {
       index = MAPPER.readTree(Files.readString(indexFile));
     } catch (JsonProcessingException e) {
-      throw new CheckpointException(indexFile, null, "not valid JSON: " + e.getOriginalMessage(), "re-save the checkpoint.", e);
+      String at = JsonProblems.position(e);
+      throw new CheckpointException(indexFile, null,
+          "not valid JSON" + (at.isEmpty() ? "" : " at " + at) + ": " + JsonProblems.reason(e),
+          "copy the whole checkpoint folder from one save again, or re-save the checkpoint.", e);
     } catch (IOException e) {
       throw new CheckpointException(indexFile, null, "cannot read: " + e, "check permissions.", e);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.recship.json.JsonProblems;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -109,7 +110,7 @@ public record ExportManifest(
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new ExportException(
           ExportException.Step.LOAD,
-          jsonProblem(file, e) + "; it is not a valid manifest: export again",
+          JsonProblems.describe(file, e) + "; it is not a valid manifest: export again",
           e);
     } catch (IOException e) {
       throw new ExportException(
@@ -205,37 +206,6 @@ public record ExportManifest(
               + ", an export has exactly one: the export is incomplete or the manifest was edited; export again");
     }
     return found.get(0);
-  }
-
-  /**
-   * A JSON file of an export that does not parse, in the wording data files get
-   * ({@code io.recship.data}'s JsonSyntax): {@code file:line:column: not valid JSON: reason},
-   * where the reason is Jackson's own words without its location text and feature names (a
-   * value of the wrong type, which is valid JSON, gives {@code file:line:column: reason}).
-   */
-  public static String jsonProblem(Path file, com.fasterxml.jackson.core.JacksonException e) {
-    com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-    String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip();
-    String reason;
-    if (m.startsWith("No content to map due to end-of-input")) {
-      return file + ": not valid JSON: the file is empty";
-    }
-    if (m.startsWith("Unexpected end-of-input")) {
-      reason = m.contains("Object") ? "the file ends inside an object: '}' is missing"
-          : m.contains("Array") ? "the file ends inside an array: ']' is missing"
-          : m.contains("quote") ? "the file ends inside a string: the closing '\"' is missing"
-          : "the file ends before the JSON value does";
-    } else {
-      reason = m.replaceAll("\\s*\\((start marker at|through reference chain).*", "")
-          .replaceAll("\\s*\\[Source:.*", "")
-          .replaceAll(":?\\s*enable `[^`]*`.*", "")
-          .replaceAll(" \\(code \\d+[^)]*\\)", "")
-          .strip();
-      reason = reason.isEmpty() ? "unreadable JSON"
-          : reason.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + reason.substring(1);
-    }
-    return file + (at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
-        + (e instanceof com.fasterxml.jackson.core.exc.StreamReadException ? ": not valid JSON: " : ": ") + reason;
   }
 
   /**

@@ -18,6 +18,7 @@ import io.recship.fg.ConfigSource;
 import io.recship.fg.FeatureGenerator;
 import io.recship.fg.FgConfigException;
 import io.recship.fg.FgOptions;
+import io.recship.json.JsonProblems;
 import io.recship.sparse.EmbeddingTable;
 import io.recship.sparse.SparseModel;
 import io.recship.tensor.Blocks;
@@ -234,7 +235,7 @@ public final class ExportedModel implements AutoCloseable {
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       // the manifest was verified, so the file is as the export wrote it
       throw new ExportException(
-          ExportException.Step.LOAD, ExportManifest.jsonProblem(file, e) + "; export again", e);
+          ExportException.Step.LOAD, JsonProblems.describe(file, e) + "; export again", e);
     } catch (IOException e) {
       throw new ExportException(ExportException.Step.LOAD, "cannot read " + file + " (" + e + ")", e);
     }

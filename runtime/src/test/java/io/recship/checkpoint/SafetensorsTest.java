@@ -185,7 +185,9 @@ class SafetensorsTest {
     Files.write(f, b.array());
     assertThatThrownBy(() -> SafetensorsReader.open(f))
         .isInstanceOf(CheckpointException.class)
-        .hasMessageContaining("not valid JSON (line 1, column");
+        .hasMessageContaining("not valid JSON (line 1, column")
+        .hasMessageNotContaining("REDACTED")
+        .hasMessageNotContaining("StreamReadFeature");
   }
 
   @Test

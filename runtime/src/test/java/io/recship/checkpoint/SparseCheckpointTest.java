@@ -127,6 +127,20 @@ class SparseCheckpointTest {
   }
 
   @Test
+  void aTruncatedIndexIsNamedWithItsPositionAndAPlainReasonWithoutJacksonInternals() throws IOException {
+    SparseCheckpointWriter.write(dir, tables(), List.of());
+    String index = Files.readString(dir.resolve("index"));
+    Files.writeString(dir.resolve("index"), index.substring(0, index.length() / 2));
+    assertThatThrownBy(() -> SparseCheckpointReader.open(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining(dir.resolve("index") + "")
+        .hasMessageContaining("not valid JSON at line 1, column ")
+        .hasMessageContaining(": the file ends ")
+        .hasMessageNotContaining("REDACTED")
+        .hasMessageNotContaining("StreamReadFeature");
+  }
+
+  @Test
   void readerStreamsRowsWithTheirIds() {
     SparseCheckpointWriter.write(dir, tables(), List.of());
     try (SparseCheckpointReader r = SparseCheckpointReader.open(dir)) {
