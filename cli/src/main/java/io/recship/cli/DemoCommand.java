@@ -7,6 +7,7 @@ import io.recship.export.ExportException;
 import io.recship.export.ExportManifest;
 import io.recship.export.Exporter;
 import io.recship.lock.LockFile;
+import io.recship.train.Metrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -137,7 +138,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.printf(Locale.ROOT, "done in %.1f s (%s)%n", total.toMillis() / 1000.0, timings(r.timings()));
     out.printf(Locale.ROOT, "  export:       %s%n", r.exportDir());
-    out.printf(Locale.ROOT, "  held-out AUC: ctr %.4f, cvr %.4f%n", r.heldOutAuc().get("ctr"), r.heldOutAuc().get("cvr"));
+    out.printf(Locale.ROOT, "  held-out AUC: ctr %s, cvr %s%n", Metrics.formatAuc(r.heldOutAuc().get("ctr")),
+        Metrics.formatAuc(r.heldOutAuc().get("cvr")));
     out.printf(Locale.ROOT, "  parity:       %s, max abs diff %s over %d held-out samples (atol %.0e)%n",
         r.parityOk() ? "OK" : "FAILED", CtrPipeline.formatDiff(r.maxAbsDiffOverall()), r.heldOutSamples(),
         CtrPipeline.PARITY_ATOL);

@@ -25,6 +25,14 @@ public final class Metrics {
   }
 
   /**
+   * {@code 0.7056}, or {@code n/a (one class only)} for the NaN of {@link #auc} on labels of one
+   * class: a bare "NaN" in a report reads like a training failure.
+   */
+  public static String formatAuc(double auc) {
+    return Double.isNaN(auc) ? "n/a (one class only)" : String.format(java.util.Locale.ROOT, "%.4f", auc);
+  }
+
+  /**
    * ROC AUC by ranks (Mann-Whitney U) with tied scores sharing their mean rank; NaN when only one
    * class is present.
    */

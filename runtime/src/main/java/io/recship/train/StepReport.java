@@ -34,9 +34,9 @@ public record StepReport(long step, int epoch, double loss, Map<String, HeadMetr
   public String toString() {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "step %d (epoch %d): loss %.4f", step, epoch, loss));
     if (heads.size() == 1) {
-      b.append(String.format(Locale.ROOT, ", auc %.4f", auc()));
+      b.append(", auc ").append(Metrics.formatAuc(auc()));
     } else {
-      heads.forEach((name, m) -> b.append(String.format(Locale.ROOT, ", %s auc %.4f", name, m.auc())));
+      heads.forEach((name, m) -> b.append(", ").append(name).append(" auc ").append(Metrics.formatAuc(m.auc())));
     }
     return b.append(String.format(Locale.ROOT, " over %d samples", samples)).toString();
   }

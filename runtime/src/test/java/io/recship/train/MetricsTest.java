@@ -9,6 +9,16 @@ import org.junit.jupiter.api.Test;
 
 class MetricsTest {
   @Test
+  void anAucOfLabelsOfOneClassIsShownAsNotAvailableNotNaN() {
+    double oneClass = Metrics.auc(new float[] {0.2f, 0.7f}, new float[] {1, 1});
+    assertThat(oneClass).isNaN();
+    assertThat(Metrics.formatAuc(oneClass)).isEqualTo("n/a (one class only)");
+    assertThat(Metrics.formatAuc(0.70561)).isEqualTo("0.7056");
+    StepReport r = new StepReport(3, 0, 0.5, java.util.Map.of("cvr", new HeadMetrics(0.5, oneClass)), 64);
+    assertThat(r.toString()).contains("auc n/a (one class only)").doesNotContain("NaN");
+  }
+
+  @Test
   void aucCountsOrderedPairsWithHalfCreditForTies() {
     assertThat(Metrics.auc(new float[] {0.1f, 0.4f, 0.35f, 0.8f}, new float[] {0, 0, 1, 1})).isEqualTo(0.75);
     assertThat(Metrics.auc(new float[] {0.5f, 0.5f}, new float[] {0, 1})).isEqualTo(0.5);

@@ -193,8 +193,8 @@ public final class CtrPipeline {
       Map<String, Double> auc = new LinkedHashMap<>();
       auc.put("ctr", Metrics.auc(served.get("ctr"), labels(heldOut, CtrData.CLICK)));
       auc.put("cvr", Metrics.auc(served.get("cvr"), labels(heldOut, CtrData.CONVERSION)));
-      log.accept(String.format(Locale.ROOT, "      held-out AUC over %d samples: ctr %.4f (click), cvr %.4f (conversion)",
-          heldOut.size(), auc.get("ctr"), auc.get("cvr")));
+      log.accept(String.format(Locale.ROOT, "      held-out AUC over %d samples: ctr %s (click), cvr %s (conversion)",
+          heldOut.size(), Metrics.formatAuc(auc.get("ctr")), Metrics.formatAuc(auc.get("cvr"))));
       clock.lap("score");
 
       log.accept("[6/6] parity: export scores vs the training-side forward on the same samples");
