@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * lists instead of delivering one head's scores under another's name.
  *
  * Kotlin: {@code Trainer.builder(sparse, dense).label("click").build { dense.forward(it) }}, and
- * {@code .head("ctr", "click").head("cvr", "conversion").buildHeads { val p = dense.forward(it); listOf(p.ctr, p.cvr) }}.
+ * {@code .head("ctr", "click").head("cvr", "conversion").buildHeads(CtrModelExporter.outputs(model))}.
  *
  * <p>The trainer remembers where it is in the data (epoch, batch); {@link #save} and {@link #load}
  * carry that with the model, so a loaded trainer continues on the batch an uninterrupted run
